@@ -1,0 +1,34 @@
+import { RoomEvent, type LocalSource, type Participant, type Room, type Track } from '@roomcast/client';
+import type { PageElements } from './pageElements.js';
+
+/** The mute buttons follow the local tracks' state; the leave button leaves. */
+export function wireControls(room: Room, page: PageElements): void {
+  const buttons: Partial<Record<LocalSource, HTMLButtonElement>> = {
+    camera: page.toggleCamera,
+    microphone: page.toggleMicrophone,
+  };
+  const render = (source: LocalSource): void => {
+    const button = buttons[source];
+    if (!button) return;
+    const track = room.localParticipant.track(source);
+    button.disabled = !track;
+    button.setAttribute('aria-pressed', String(track?.muted ?? false));
+    button.textContent = `${track?.muted ? 'Unmute' : 'Mute'} ${source}`;
+  };
+  for (const [source, button] of Object.entries(buttons) as Array<[LocalSource, HTMLButtonElement]>) {
+    render(source);
+    button.addEventListener('click', () => {
+      const track = room.localParticipant.track(source);
+      if (!track) return;
+      room.setMuted(source, !track.muted).catch((error: unknown) => console.error(`cannot toggle ${source}`, error));
+    });
+  }
+  const onLocalChange = (participant: Participant, track: Track): void => {
+    if (participant.isLocal) render(track.source as LocalSource);
+  };
+  room.on(RoomEvent.TrackMuted, onLocalChange);
+  room.on(RoomEvent.TrackUnmuted, onLocalChange);
+  room.on(RoomEvent.LocalTrackPublished, onLocalChange);
+  room.on(RoomEvent.LocalTrackUnpublished, onLocalChange);
+  page.leave.addEventListener('click', () => void room.leave());
+}

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { AppError } from '@roomcast/protocol';
+import type { EgressService } from '@roomcast/egress';
+import type { Sfu } from '@roomcast/sfu';
+import type { Auth } from './auth.js';
+import type { Config } from './config.js';
+import { errorBody, isServerError, toAppError } from './errors.js';
+import { loggerOptions } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { broadcastRoutes } from './routes/broadcasts.js';
+import { healthRoutes } from './routes/health.js';
+import { roomRoutes } from './routes/rooms.js';
+import { registerSignaling } from './signaling/route.js';
+
+export interface AppDeps {
+  config: Config;
+  sfu: Sfu;
+  auth: Auth;
+  egress: EgressService;
+}
+
+const MAX_SIGNALING_MESSAGE_BYTES = 256 * 1024;
+
+export async function buildApp({ config, sfu, auth, egress }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: loggerOptions(config), bodyLimit: 64 * 1024, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Roomcast API', version: '0.1.0', description: 'Self-hosted video rooms with integrated egress.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifyRateLimit, {
+    max: config.rateLimitMax,
+    timeWindow: '1 minute',
+    // Thrown, then shaped by the one error handler like every other error.
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `rate limit exceeded, retry in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: MAX_SIGNALING_MESSAGE_BYTES },
+    // A client that breaks the framing rules (oversized message, bad frame) is its own problem, not a server error.
+    errorHandler: (error, socket, request) => {
+      request.log.warn({ code: (error as { code?: string }).code }, `signaling socket error: ${error.message}`);
+      socket.terminate();
+    },
+  });
+
+  await app.register(healthRoutes(sfu, createMetrics(sfu)));
+  await app.register(roomRoutes({ sfu, auth }));
+  await app.register(broadcastRoutes(egress, auth));
+  registerSignaling(app, { sfu, auth, egress, roomAutoCreate: config.roomAutoCreate, pingIntervalMs: config.wsPingIntervalMs });
+  await registerDemo(app, config.demoDir);
+  return app;
+}
+
+function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error);
+    if (isServerError(appError)) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: appError.code }, appError.message);
+    void reply.code(appError.status).send(errorBody(appError));
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send(errorBody(new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  });
+}
+
+/** The demo app's static build, served at `/` when it has been built. */
+async function registerDemo(app: FastifyInstance, demoDir: string): Promise<void> {
+  if (!existsSync(demoDir)) {
+    app.log.warn({ demoDir }, 'demo app not built: `/` will 404 (run scripts/setup.sh)');
+    return;
+  }
+  await app.register(fastifyStatic, { root: demoDir, prefix: '/', index: 'index.html' });
+}

@@ -1,0 +1,47 @@
+import { AppError, type ErrorBody, type ErrorCode, ERROR_STATUS } from '@roomcast/protocol';
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  validation?: unknown;
+  message?: string;
+}
+
+const STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+/**
+ * The one mapper from anything thrown to what a client is told, for HTTP and WebSocket alike.
+ * Unexpected errors become a bare `internal` so no detail (paths, secrets) leaks.
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const e = (error ?? {}) as FastifyLikeError;
+  if (e.validation) return new AppError('invalid_body', e.message ?? 'invalid request', { cause: error });
+  if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return new AppError('invalid_body', 'body is not valid JSON', { cause: error });
+  }
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  const code = STATUS_CODES[status];
+  if (code && status < 500) return new AppError(code, e.message ?? code, { cause: error });
+  if (code) return new AppError(code, code.replaceAll('_', ' '), { cause: error });
+  return new AppError('internal', 'internal error', { cause: error });
+}
+
+export function errorBody(error: AppError): ErrorBody {
+  return { error: error.toDetail() };
+}
+
+export function isServerError(error: AppError): boolean {
+  return ERROR_STATUS[error.code] >= 500;
+}

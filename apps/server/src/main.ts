@@ -1,0 +1,31 @@
+import { ConfigError, loadConfig } from './config.js';
+import { startServer } from './server.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const server = await startServer(config);
+  if (config.devMode) {
+    server.app.log.warn(
+      '!!! DEV MODE: the published API key "devkey" / secret "devsecret" is in use. Anyone can mint tokens. ' +
+        'Set ROOMCAST_API_KEY and ROOMCAST_API_SECRET before exposing this server. !!!',
+    );
+  }
+  server.app.log.info(`Roomcast listening on ${server.url} (demo at ${server.url}/, API docs at ${server.url}/docs)`);
+  const shutdown = (signal: string): void => {
+    server.app.log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        server.app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

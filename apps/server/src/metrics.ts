@@ -1,0 +1,33 @@
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Sfu } from '@roomcast/sfu';
+
+/** Prometheus metrics, read from the SFU's live state at scrape time (no counters to keep in sync). */
+export function createMetrics(sfu: Sfu): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'roomcast_' });
+  const count = (name: string, help: string, read: () => number): void => {
+    new Gauge({ name, help, registers: [registry], collect() { this.set(read()); } });
+  };
+  const participants = () => [...sfu.rooms.values()].flatMap((room) => [...room.participants.values()]);
+  count('roomcast_rooms', 'Open rooms', () => sfu.rooms.size);
+  count('roomcast_participants', 'Participants in all rooms', () => participants().length);
+  count('roomcast_transports', 'Open transports', () => participants().reduce((n, p) => n + p.transports.size, 0));
+  count('roomcast_producers', 'Open producers', () => participants().reduce((n, p) => n + p.producers.size, 0));
+  count('roomcast_consumers', 'Open consumers', () => participants().reduce((n, p) => n + p.consumers.size, 0));
+  count('roomcast_mediasoup_workers', 'Live mediasoup workers', () => sfu.pool.workers.length);
+  count('roomcast_mediasoup_worker_restarts', 'mediasoup workers replaced after dying', () => sfu.pool.restarts);
+  new Gauge({
+    name: 'roomcast_mediasoup_worker_cpu_seconds',
+    help: 'CPU time used by each mediasoup worker (user + system)',
+    labelNames: ['pid'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const worker of sfu.pool.workers) {
+        const usage = await worker.getResourceUsage().catch(() => undefined);
+        if (usage) this.set({ pid: String(worker.pid) }, (usage.ru_utime + usage.ru_stime) / 1000);
+      }
+    },
+  });
+  return registry;
+}

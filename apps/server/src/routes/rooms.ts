@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  CreateRoomBodySchema,
+  CreateTokenBodySchema,
+  ErrorBodySchema,
+  NoContentSchema,
+  RoomListResponseSchema,
+  RoomParamsSchema,
+  RoomResponseSchema,
+  TokenResponseSchema,
+} from '@roomcast/protocol';
+import type { Sfu } from '@roomcast/sfu';
+import type { Auth } from '../auth.js';
+
+export interface RoomRoutesDeps {
+  sfu: Sfu;
+  auth: Auth;
+}
+
+const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema };
+const security = [{ bearer: [] }];
+
+/** Management API for rooms and participant tokens. Every route needs an admin token. */
+export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsyncZod {
+  const { sfu, auth } = deps;
+  return async (app) => {
+    app.addHook('onRequest', async (request) => auth.verifyAdmin(request.headers.authorization));
+
+    app.post('/v1/rooms', {
+      schema: {
+        tags: ['rooms'], summary: 'Create a room', security,
+        body: CreateRoomBodySchema.optional(),
+        response: { 201: RoomResponseSchema, 409: ErrorBodySchema, 429: ErrorBodySchema, ...errors },
+      },
+    }, async (request, reply) => {
+      const room = await sfu.createRoom(request.body?.name);
+      return reply.code(201).send({ room: room.info() });
+    });
+
+    app.get('/v1/rooms', {
+      schema: { tags: ['rooms'], summary: 'List rooms', security, response: { 200: RoomListResponseSchema, ...errors } },
+    }, async () => ({ rooms: [...sfu.rooms.values()].map((room) => room.info()) }));
+
+    app.get('/v1/rooms/:room', {
+      schema: {
+        tags: ['rooms'], summary: 'A room with its participants and egress', security,
+        params: RoomParamsSchema, response: { 200: RoomResponseSchema, ...errors },
+      },
+    }, async (request) => ({ room: sfu.room(request.params.room).info() }));
+
+    app.delete('/v1/rooms/:room', {
+      schema: { tags: ['rooms'], summary: 'Close a room and everything it feeds', security, params: RoomParamsSchema, response: { 204: NoContentSchema, ...errors } },
+    }, async (request, reply) => {
+      sfu.room(request.params.room).close('deleted');
+      return reply.code(204).send(null);
+    });
+
+    app.post('/v1/rooms/:room/tokens', {
+      schema: {
+        tags: ['rooms'], summary: 'Mint a participant token for the client SDK', security,
+        params: RoomParamsSchema, body: CreateTokenBodySchema,
+        response: { 201: TokenResponseSchema, ...errors },
+      },
+    }, async (request, reply) => {
+      const room = sfu.room(request.params.room);
+      const { token, expiresAt } = await auth.mintParticipant(room.name, request.body);
+      return reply.code(201).send({ token, expires_at: expiresAt.toISOString() });
+    });
+  };
+}

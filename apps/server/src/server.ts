@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { EgressService } from '@roomcast/egress';
+import { Sfu } from '@roomcast/sfu';
+import { buildApp } from './app.js';
+import { Auth } from './auth.js';
+import type { Config } from './config.js';
+import { wireEvents } from './events.js';
+import { WebhookSender } from './webhooks/WebhookSender.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  sfu: Sfu;
+  auth: Auth;
+  egress: EgressService;
+  webhooks: WebhookSender;
+  /** http://host:port the server listens on. */
+  url: string;
+  /** Stops accepting connections, closes every room (participants are told) and the workers. */
+  close(): Promise<void>;
+}
+
+/** Wires the SFU and the HTTP/WebSocket app together and starts listening. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const sfu = await Sfu.create({
+    workers: { size: config.workers, rtcMinPort: config.rtc.minPort, rtcMaxPort: config.rtc.maxPort },
+    webRtc: {
+      listenIps: [{ ip: config.rtc.listenIp, announcedIp: config.rtc.announcedIp }],
+      initialAvailableOutgoingBitrate: 1_000_000,
+      mediaTimeoutMs: config.mediaTimeoutMs,
+    },
+    maxRooms: config.maxRooms,
+  });
+  const auth = new Auth(config.apiKey, config.apiSecret);
+  const egress = new EgressService(sfu, {
+    rtpPorts: config.egress.rtpPorts,
+    maxDestinationsPerRoom: config.egress.maxDestinationsPerRoom,
+    maxDestinationsPerServer: config.egress.maxDestinations,
+    maxComposites: config.egress.maxComposites,
+    background: config.egress.background,
+    placeholderColor: '#344054',
+    relay: { maxRetries: config.egress.retryLimit, retryBaseMs: config.egress.retryBaseMs, stallBytes: 8 * 1024 * 1024 },
+  });
+  const app = await buildApp({ config, sfu, auth, egress });
+  const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log });
+  wireEvents(sfu, egress, webhooks);
+  sfu.on('workerDied', (pid, error) => app.log.error({ workerPid: pid, err: error }, 'mediasoup worker died; its rooms were closed'));
+  sfu.pool.on('workerReplaced', (worker) => app.log.warn({ workerPid: worker.pid }, 'mediasoup worker replaced'));
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    sfu.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    sfu,
+    auth,
+    egress,
+    webhooks,
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    close: () =>
+      (closing ??= (async () => {
+        // Broadcasts first, so destinations see a clean end of stream rather than a cut.
+        await egress.close();
+        for (const room of [...sfu.rooms.values()]) room.close('server_shutdown');
+        await app.close();
+        sfu.close();
+        await webhooks.close();
+      })()),
+  };
+}

@@ -1,0 +1,134 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { WebSocket } from 'ws';
+import {
+  AppError,
+  MethodSchema,
+  type Method,
+  type NotificationData,
+  type NotificationMethod,
+  RequestEnvelopeSchema,
+  Requests,
+  type ResponseEnvelope,
+} from '@roomcast/protocol';
+import type { Participant, Room } from '@roomcast/sfu';
+import { isServerError, toAppError } from '../errors.js';
+import { PRE_JOIN_METHODS, type Handler, type HandlerTable, type SessionContext } from './types.js';
+
+/** WebSocket close codes the client SDK relies on to decide whether to reconnect. */
+export const CloseCode = {
+  left: 1000,
+  roomClosed: 4001,
+  replaced: 4002,
+  mediaTimeout: 4003,
+  pingTimeout: 4004,
+} as const;
+
+type RequestId = string | number | null;
+
+/**
+ * One participant's signaling connection: validates every message against the protocol,
+ * dispatches it through the handler table, and keeps the socket honest with ping/pong.
+ */
+export class Session {
+  readonly #ctx: SessionContext;
+  #alive = true;
+  #pingTimer: NodeJS.Timeout | undefined;
+  #closeCode: number = CloseCode.left;
+
+  constructor(
+    readonly socket: WebSocket,
+    room: Room,
+    readonly participant: Participant,
+    readonly log: FastifyBaseLogger,
+    readonly handlers: HandlerTable,
+    pingIntervalMs: number,
+  ) {
+    this.#ctx = { room, participant };
+    socket.on('message', (raw, isBinary) => void this.#onMessage(raw.toString(), isBinary));
+    socket.on('pong', () => (this.#alive = true));
+    socket.on('close', () => this.#onSocketClosed());
+    participant.once('mediaTimeout', () => (this.#closeCode = CloseCode.mediaTimeout));
+    participant.once('closed', () => this.#closeSocket());
+    this.#pingTimer = setInterval(() => this.#ping(), pingIntervalMs);
+  }
+
+  /** Sends a notification; dropped silently when the socket is no longer open. */
+  notify<M extends NotificationMethod>(method: M, data: NotificationData<M>): void {
+    if (method === 'roomClosed') this.#closeCode = CloseCode.roomClosed;
+    if (method === 'replaced') this.#closeCode = CloseCode.replaced;
+    this.#send({ method, data });
+  }
+
+  async #onMessage(text: string, isBinary: boolean): Promise<void> {
+    let id: RequestId = null;
+    try {
+      if (isBinary) throw new AppError('invalid_message', 'binary frames are not accepted');
+      const envelope = RequestEnvelopeSchema.safeParse(parseJson(text));
+      if (!envelope.success) throw new AppError('invalid_message', 'expected {id, method, data}');
+      id = envelope.data.id;
+      const data = await this.#dispatch(envelope.data.method, envelope.data.data);
+      this.#reply({ id, ok: true, data });
+    } catch (error) {
+      const appError = toAppError(error);
+      if (isServerError(appError)) this.log.error({ err: error }, 'signaling request failed');
+      this.#reply({ id, ok: false, error: appError.toDetail() });
+    }
+  }
+
+  async #dispatch(rawMethod: string, rawData: unknown): Promise<unknown> {
+    const method = MethodSchema.safeParse(rawMethod);
+    if (!method.success) throw new AppError('method_not_allowed', `unknown method "${rawMethod.slice(0, 64)}"`);
+    const name: Method = method.data;
+    if (!this.participant.joined && !PRE_JOIN_METHODS.has(name)) {
+      throw new AppError('not_joined', `"${name}" needs a joined participant: send "join" first`);
+    }
+    if (this.participant.closed) throw new AppError('not_joined', 'this participant has left');
+    const parsed = Requests[name].request.safeParse(rawData ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new AppError('invalid_message', `invalid data for "${name}": ${issue?.path.join('.') || 'data'} ${issue?.message ?? ''}`.trim());
+    }
+    const handler = this.handlers[name] as Handler<Method>;
+    return handler(this.#ctx, parsed.data as never);
+  }
+
+  #reply(response: ResponseEnvelope): void {
+    this.#send(response);
+  }
+
+  #send(message: unknown): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  /** A peer that misses a whole ping interval without a pong is gone: drop it. */
+  #ping(): void {
+    if (!this.#alive) {
+      this.log.info({ participant: this.participant.id }, 'signaling ping timeout');
+      this.#closeCode = CloseCode.pingTimeout;
+      this.socket.terminate();
+      return;
+    }
+    this.#alive = false;
+    this.socket.ping();
+  }
+
+  #closeSocket(): void {
+    clearInterval(this.#pingTimer);
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(this.#closeCode);
+    }
+  }
+
+  #onSocketClosed(): void {
+    clearInterval(this.#pingTimer);
+    this.#ctx.room.removeParticipant(this.participant);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_message', 'message is not valid JSON');
+  }
+}

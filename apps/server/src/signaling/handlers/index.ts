@@ -1,0 +1,25 @@
+import type { EgressService } from '@roomcast/egress';
+import type { HandlerTable } from '../types.js';
+import { broadcastHandlers } from './broadcasts.js';
+import * as media from './media.js';
+import * as membership from './membership.js';
+import * as transports from './transports.js';
+
+/** Every signaling method and the function that serves it. */
+export const createHandlers = (egress: EgressService): HandlerTable => ({
+  join: membership.join,
+  leave: membership.leave,
+  getRouterRtpCapabilities: transports.getRouterRtpCapabilities,
+  createTransport: transports.createTransport,
+  connectTransport: transports.connectTransport,
+  restartIce: transports.restartIce,
+  produce: media.produce,
+  closeProducer: media.closeProducer,
+  pauseProducer: media.pauseProducer,
+  resumeProducer: media.resumeProducer,
+  pauseConsumer: media.pauseConsumer,
+  resumeConsumer: media.resumeConsumer,
+  setConsumerPreferredLayers: media.setConsumerPreferredLayers,
+  requestKeyFrame: media.requestKeyFrame,
+  ...broadcastHandlers(egress),
+});

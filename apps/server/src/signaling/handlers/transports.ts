@@ -1,0 +1,29 @@
+import type { ms } from '@roomcast/sfu';
+import type { Handler } from '../types.js';
+
+type Json = Record<string, unknown>;
+const json = (value: unknown): Json => value as Json;
+
+export const getRouterRtpCapabilities: Handler<'getRouterRtpCapabilities'> = ({ room }) => ({
+  rtpCapabilities: json(room.router.rtpCapabilities),
+});
+
+export const createTransport: Handler<'createTransport'> = async ({ room, participant }, { direction }) => {
+  const transport = await room.createTransport(participant, direction);
+  return {
+    id: transport.id,
+    iceParameters: json(transport.iceParameters),
+    iceCandidates: transport.iceCandidates.map(json),
+    dtlsParameters: json(transport.dtlsParameters),
+  };
+};
+
+export const connectTransport: Handler<'connectTransport'> = async ({ participant }, { transportId, dtlsParameters }) => {
+  await participant.transport(transportId).connect({ dtlsParameters: dtlsParameters as unknown as ms.DtlsParameters });
+  return {};
+};
+
+export const restartIce: Handler<'restartIce'> = async ({ participant }, { transportId }) => {
+  const transport = participant.transport(transportId) as ms.WebRtcTransport;
+  return { iceParameters: json(await transport.restartIce()) };
+};

@@ -1,0 +1,51 @@
+import { loadConfig } from './config.js';
+import { startServer, type RunningServer } from './server.js';
+
+export interface TestServer extends RunningServer {
+  /** A management token (`grants.admin`). */
+  adminToken(): Promise<string>;
+  /** `fetch` against the server with an admin token unless `auth: false`. */
+  api(path: string, init?: { method?: string; body?: unknown; auth?: boolean | string }): Promise<Response>;
+  /** Creates a room and returns a participant token for it. */
+  participantToken(room: string, identity: string, role?: 'moderator' | 'participant' | 'viewer'): Promise<string>;
+}
+
+let nextPortBlock = 0;
+
+/**
+ * A real server on 127.0.0.1 with a random HTTP port, for integration and end-to-end tests.
+ * Each server gets its own RTC port range so servers in one test process never collide.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const block = nextPortBlock++ % 20;
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    MEDIASOUP_WORKERS: '1',
+    RTC_MIN_PORT: String(42000 + block * 200),
+    RTC_MAX_PORT: String(42000 + block * 200 + 199),
+    EGRESS_RTP_MIN_PORT: String(52000 + block * 200),
+    EGRESS_RTP_MAX_PORT: String(52000 + block * 200 + 199),
+    ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
+    ...env,
+  });
+  const server = await startServer(config);
+  const adminToken = (): Promise<string> => server.auth.mintAdmin();
+  const api: TestServer['api'] = async (path, init = {}) => {
+    const headers: Record<string, string> = {};
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    if (init.auth !== false) headers.authorization = `Bearer ${typeof init.auth === 'string' ? init.auth : await adminToken()}`;
+    return fetch(`${server.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    });
+  };
+  const participantToken: TestServer['participantToken'] = async (room, identity, role = 'participant') => {
+    if (!server.sfu.rooms.has(room)) await server.sfu.createRoom(room);
+    const { token } = await server.auth.mintParticipant(room, { identity, name: identity, role });
+    return token;
+  };
+  return { ...server, adminToken, api, participantToken };
+}

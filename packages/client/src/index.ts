@@ -1,0 +1,11 @@
+export { Room, type JoinOptions } from './Room.js';
+export { RoomEvent, type RoomEventCallbacks, type RoomEventName, type ConnectionState, type DisconnectReason } from './events.js';
+export { Participant, LocalParticipant, RemoteParticipant } from './Participant.js';
+export { LocalTrack, RemoteTrack, type Track, type LocalSource } from './tracks.js';
+export { RoomcastError, type RoomcastErrorCode, type ClientErrorCode } from './errors.js';
+export { SignalClient, type SignalClientOptions, type SignalClientEvents, type SignalNotification, type WebSocketLike, type WebSocketFactory } from './SignalClient.js';
+export { TypedEmitter } from './TypedEmitter.js';
+export { DEFAULT_RECONNECT_POLICY, backoffDelay, type ReconnectPolicy } from './backoff.js';
+export { CAMERA_SIMULCAST_ENCODINGS, SCREEN_ENCODINGS } from './encodings.js';
+export { DEFAULT_CAMERA_CONSTRAINTS, DEFAULT_MICROPHONE_CONSTRAINTS, type CaptureOption } from './capture.js';
+export { signalUrl, readTokenClaims } from './connectionParams.js';

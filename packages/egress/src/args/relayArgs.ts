@@ -1,0 +1,30 @@
+/**
+ * A copy relay: the encoded FLV on stdin, the same bytes to one RTMP(S) destination. No decoding,
+ * no encoding: a few percent of a core. `-progress` on stdout tells us when it is really sending.
+ * The URL is the caller's; it has been checked to be rtmp:// or rtmps:// before it gets here.
+ */
+export function relayArgs(destinationUrl: string): string[] {
+  return [
+    '-hide_banner', '-nostdin', '-loglevel', 'warning',
+    '-fflags', '+nobuffer', '-analyzeduration', '0', '-probesize', '8192',
+    '-f', 'flv', '-i', 'pipe:0',
+    '-map', '0', '-c', 'copy',
+    '-rw_timeout', '10000000',
+    '-f', 'flv', '-flvflags', 'no_duration_filesize',
+    '-progress', 'pipe:1', '-stats_period', '0.5',
+    destinationUrl,
+  ];
+}
+
+/** `stream_url` + `/` + `stream_key`, as YouTube, Twitch and Facebook expect them joined. */
+export function destinationUrl(streamUrl: string, streamKey?: string): string {
+  if (!streamKey) return streamUrl;
+  return `${streamUrl.replace(/\/+$/, '')}/${streamKey}`;
+}
+
+/** Removes a stream key (and the whole path after the app, where keys live) from text we show. */
+export function redactStreamKey(text: string, streamKey?: string): string {
+  let out = streamKey ? text.split(streamKey).join('[stream key]') : text;
+  out = out.replace(/(rtmps?:\/\/[^/\s'"]+\/[^/\s'"]+)\/[^\s'"]+/gi, '$1/[redacted]');
+  return out;
+}

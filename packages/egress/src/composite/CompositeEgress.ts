@@ -1,0 +1,90 @@
+import type { Layout, Quality, RtmpBroadcastInfo } from '@roomcast/protocol';
+import { AppError } from '@roomcast/protocol';
+import { type Room, TypedEmitter } from '@roomcast/sfu';
+import { describeFfmpegExit } from '../ffmpeg/FfmpegProcess.js';
+import { type RelayEventType, RtmpRelay } from '../fanout/RtmpRelay.js';
+import type { PortAllocator } from '../rtp/PortAllocator.js';
+import { Compositor } from './Compositor.js';
+import { Encoder } from './Encoder.js';
+import { qualityPreset } from './presets.js';
+
+export interface CompositeEgressOptions {
+  room: Room;
+  layout: Layout;
+  quality: Quality;
+  ports: PortAllocator;
+  background: string;
+  placeholderColor: string;
+  fontFile?: string;
+  relay: { maxRetries: number; retryBaseMs: number; stallBytes: number };
+}
+
+export interface CompositeEgressEvents extends Record<string, unknown[]> {
+  relay: [type: RelayEventType, info: RtmpBroadcastInfo];
+  /** The encoder died: every destination of this composite is gone. */
+  failed: [message: string];
+}
+
+/** One room mixed once at one quality, and every destination that composite feeds. */
+export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
+  readonly relays = new Map<string, RtmpRelay>();
+  readonly startedAt = performance.now();
+  #stopped = false;
+
+  private constructor(
+    readonly options: CompositeEgressOptions,
+    readonly compositor: Compositor,
+    readonly encoder: Encoder,
+  ) {
+    super();
+    encoder.exited.then((exit) => {
+      if (!this.#stopped) this.safeEmit('failed', `the composite encoder stopped: ${describeFfmpegExit(exit)}`);
+    }, () => undefined);
+  }
+
+  static async start(options: CompositeEgressOptions): Promise<CompositeEgress> {
+    const preset = qualityPreset(options.quality);
+    const encoder = await Encoder.start(preset);
+    const compositor = new Compositor({ ...options, preset }, encoder);
+    compositor.start();
+    return new CompositeEgress(options, compositor, encoder);
+  }
+
+  get quality(): Quality {
+    return this.options.quality;
+  }
+
+  get layout(): Layout {
+    return this.compositor.layout;
+  }
+
+  addDestination(name: string, streamUrl: string, streamKey?: string): RtmpRelay {
+    if (this.relays.has(name)) throw new AppError('conflict', `a broadcast named "${name}" already exists in this room`);
+    const relay = new RtmpRelay({ name, streamUrl, streamKey, ...this.options.relay }, this.encoder.fanout);
+    relay.on('event', (type, info) => this.safeEmit('relay', type, info));
+    this.relays.set(name, relay);
+    relay.start();
+    return relay;
+  }
+
+  async removeDestination(name: string): Promise<void> {
+    const relay = this.relays.get(name);
+    if (!relay) throw new AppError('egress_not_found', `no broadcast named "${name}" in this room`);
+    this.relays.delete(name);
+    await relay.stop();
+  }
+
+  setLayout(layout: Layout): void {
+    this.compositor.setLayout(layout);
+  }
+
+  /** Stops every destination, then the encoder and decoders. Safe twice. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await Promise.all([...this.relays.values()].map((relay) => relay.stop()));
+    this.relays.clear();
+    await this.compositor.stop();
+    await this.encoder.stop();
+  }
+}

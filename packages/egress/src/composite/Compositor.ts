@@ -1,0 +1,144 @@
+import type { Layout } from '@roomcast/protocol';
+import type { Room } from '@roomcast/sfu';
+import type { PortAllocator } from '../rtp/PortAllocator.js';
+import { AudioMixer, SAMPLE_RATE } from './AudioMixer.js';
+import { FrameCanvas } from './FrameCanvas.js';
+import { computeLayout, type Tile } from './layout.js';
+import { MediaClock } from './MediaClock.js';
+import { Placeholders } from './Placeholders.js';
+import type { QualityPreset } from './presets.js';
+import { TrackInputs } from './TrackInputs.js';
+import { roomSubjects, type SubjectSource } from './roomSubjects.js';
+
+/** Where the compositor's output goes: the encoder's two input pipes. */
+export interface CompositeSink {
+  writeVideo(frame: Buffer): void;
+  writeAudio(pcm: Buffer): void;
+}
+
+export interface CompositorOptions {
+  room: Room;
+  layout: Layout;
+  preset: QualityPreset;
+  ports: PortAllocator;
+  background: string;
+  placeholderColor: string;
+  fontFile?: string;
+}
+
+const AUDIO_CHUNK = SAMPLE_RATE / 50; // 20 ms
+const TICK_MS = 5;
+
+/**
+ * Mixes a room: follows its participants, decodes each shown track at its tile size, draws the
+ * tiles on a master clock and mixes every microphone. The output never waits for an input: an
+ * absent picture is a placeholder, absent audio is silence, and a room event only changes what
+ * the next frame shows.
+ */
+export class Compositor {
+  readonly #canvas: FrameCanvas;
+  readonly #mixer = new AudioMixer();
+  readonly #placeholders: Placeholders;
+  readonly #inputs: TrackInputs;
+  #layout: Layout;
+  #tiles: Array<Tile & { source: SubjectSource }> = [];
+  #clock: MediaClock | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #relayoutScheduled = false;
+  readonly #detach: Array<() => void> = [];
+
+  constructor(
+    readonly options: CompositorOptions,
+    readonly sink: CompositeSink,
+  ) {
+    this.#layout = options.layout;
+    this.#canvas = new FrameCanvas(options.preset.width, options.preset.height, options.background);
+    this.#placeholders = new Placeholders(options.placeholderColor, options.fontFile);
+    this.#inputs = new TrackInputs({ room: options.room, ports: options.ports, fontFile: options.fontFile, mixer: this.#mixer });
+  }
+
+  get layout(): Layout {
+    return this.#layout;
+  }
+
+  /** Starts producing output at once (placeholders and silence until inputs deliver). */
+  start(): void {
+    this.#watchRoom();
+    this.#relayout();
+    this.#clock = new MediaClock(this.options.preset.fps, SAMPLE_RATE);
+    this.#timer = setInterval(() => this.#tick(), TICK_MS);
+    this.#tick();
+  }
+
+  setLayout(layout: Layout): void {
+    this.#layout = layout;
+    this.#scheduleRelayout();
+  }
+
+  /** The subjects on screen now, for tests and status. */
+  tiles(): ReadonlyArray<Tile> {
+    return this.#tiles;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    for (const detach of this.#detach.splice(0)) detach();
+    await this.#inputs.closeAll();
+  }
+
+  #watchRoom(): void {
+    const { room } = this.options;
+    const relayout = (): void => this.#scheduleRelayout();
+    const events = ['participantJoined', 'participantLeft', 'producerAdded', 'producerRemoved', 'producerPaused', 'activeSpeaker'] as const;
+    for (const event of events) {
+      room.on(event, relayout);
+      this.#detach.push(() => room.off(event, relayout));
+    }
+  }
+
+  /** Room events come in bursts (a join brings two producers): lay out once per burst. */
+  #scheduleRelayout(): void {
+    if (this.#relayoutScheduled) return;
+    this.#relayoutScheduled = true;
+    setImmediate(() => {
+      this.#relayoutScheduled = false;
+      this.#relayout();
+    });
+  }
+
+  #relayout(): void {
+    const { room, preset } = this.options;
+    const sources = roomSubjects(room);
+    const tiles = computeLayout({
+      layout: this.#layout,
+      width: preset.width,
+      height: preset.height,
+      subjects: sources,
+      activeSpeakerId: room.activeSpeakerId,
+    });
+    this.#tiles = tiles.map((tile) => ({ ...tile, source: tile.subject as SubjectSource }));
+    this.#inputs.update(this.#tiles);
+  }
+
+  #tick(): void {
+    const clock = this.#clock;
+    if (!clock) return;
+    const frames = clock.framesDue();
+    if (frames > 0) {
+      this.#draw();
+      // A copy: the pipe may still hold the previous frame's buffer when the canvas is redrawn.
+      const frame = Buffer.from(this.#canvas.data);
+      for (let i = 0; i < frames; i++) this.sink.writeVideo(frame);
+    }
+    const samples = clock.samplesDue(AUDIO_CHUNK);
+    if (samples > 0) this.sink.writeAudio(this.#mixer.mix(samples));
+  }
+
+  #draw(): void {
+    this.#canvas.clear();
+    for (const tile of this.#tiles) {
+      const frame = this.#inputs.frameFor(tile) ?? this.#placeholders.get(tile.subject.name, tile.width, tile.height);
+      if (frame) this.#canvas.draw(frame, tile);
+    }
+  }
+}

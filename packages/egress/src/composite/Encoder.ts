@@ -1,0 +1,82 @@
+import { encoderArgs } from '../args/encoderArgs.js';
+import { type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
+import { FlvFanout } from '../fanout/FlvFanout.js';
+import { FlvTagReader } from '../fanout/FlvTagReader.js';
+import type { CompositeSink } from './Compositor.js';
+import type { QualityPreset } from './presets.js';
+
+/** Past this many queued frames the encoder is not keeping up: drop rather than grow without bound. */
+const MAX_QUEUED_FRAMES = 15;
+
+/**
+ * The composite's single encoder: raw frames and mixed audio in, H.264 + AAC FLV out, split into
+ * tags and handed to the fan-out that feeds every destination.
+ */
+export class Encoder implements CompositeSink {
+  readonly fanout = new FlvFanout();
+  readonly #reader = new FlvTagReader();
+  readonly #frameBytes: number;
+  #droppedFrames = 0;
+  #firstTagAt: number | undefined;
+
+  private constructor(
+    readonly ffmpeg: FfmpegProcess,
+    preset: QualityPreset,
+  ) {
+    this.#frameBytes = preset.width * preset.height * 1.5;
+    ffmpeg.stdout.on('data', (chunk: Buffer) => this.#onOutput(chunk));
+  }
+
+  static async start(preset: QualityPreset): Promise<Encoder> {
+    const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset), { pipes: { stdin: true, stdout: true, extraInputs: 1 } });
+    return new Encoder(ffmpeg, preset);
+  }
+
+  get exited(): Promise<FfmpegExit> {
+    return this.ffmpeg.exited;
+  }
+
+  get droppedFrames(): number {
+    return this.#droppedFrames;
+  }
+
+  /** performance.now() of the first encoded tag, for start-latency measurements. */
+  get firstOutputAt(): number | undefined {
+    return this.#firstTagAt;
+  }
+
+  writeVideo(frame: Buffer): void {
+    const stdin = this.ffmpeg.stdin;
+    if (!this.ffmpeg.running || stdin.destroyed) return;
+    if (stdin.writableLength > MAX_QUEUED_FRAMES * this.#frameBytes) {
+      this.#droppedFrames++;
+      return;
+    }
+    stdin.write(frame);
+  }
+
+  writeAudio(pcm: Buffer): void {
+    const pipe = this.ffmpeg.inputPipe(3);
+    if (this.ffmpeg.running && !pipe.destroyed) pipe.write(pcm);
+  }
+
+  /** Ends the inputs so FFmpeg flushes its last frames, then makes sure it is gone. */
+  async stop(): Promise<void> {
+    if (!this.ffmpeg.running) return;
+    this.ffmpeg.stdin.end();
+    this.ffmpeg.inputPipe(3).end();
+    const timeout = new Promise((resolve) => setTimeout(resolve, 2000));
+    await Promise.race([this.ffmpeg.exited, timeout]);
+    await this.ffmpeg.stop(1000);
+  }
+
+  #onOutput(chunk: Buffer): void {
+    for (const tag of this.#reader.push(chunk)) {
+      if (this.#firstTagAt === undefined) {
+        this.#firstTagAt = performance.now();
+        this.fanout.setHeader(this.#reader.header!);
+      }
+      this.fanout.push(tag);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { describeFfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('FfmpegProcess', () => {
+  it('reports a failing FFmpeg with the tail of its stderr', async () => {
+    const ffmpeg = await FfmpegProcess.spawn(['-hide_banner', '-f', 'lavfi', '-i', 'nosuchfilter', '-f', 'null', '-']);
+    const exit = await ffmpeg.exited;
+    expect(exit.expected).toBe(false);
+    expect(exit.code).not.toBe(0);
+    expect(exit.stderr.join('\n')).toMatch(/nosuchfilter|No such filter/i);
+    expect(describeFfmpegExit(exit)).toMatch(/^FFmpeg exited with code \d+: /);
+  });
+
+  it('rejects when the binary cannot be started', async () => {
+    await expect(FfmpegProcess.spawn([], { binary: '/nonexistent/ffmpeg' })).rejects.toThrow(/cannot run/);
+  });
+
+  it('stops a running FFmpeg with SIGTERM', async () => {
+    const ffmpeg = await FfmpegProcess.spawn(['-nostdin', '-re', '-f', 'lavfi', '-i', 'sine', '-f', 'null', '-']);
+    const pid = ffmpeg.pid!;
+    expect(ffmpeg.running).toBe(true);
+    const exit = await ffmpeg.stop();
+    expect(exit.expected).toBe(true);
+    expect(ffmpeg.running).toBe(false);
+    expect(isAlive(pid)).toBe(false);
+    expect(await ffmpeg.stop()).toBe(exit);
+  });
+
+  it('escalates to SIGKILL when SIGTERM is ignored', async () => {
+    // A stand-in that ignores SIGTERM (exec keeps the same pid, so nothing is orphaned).
+    const stubborn = await FfmpegProcess.spawn(['-c', "trap '' TERM; echo ready >&2; exec sleep 30"], { binary: 'sh' });
+    while (!stubborn.stderrTail().includes('ready')) await new Promise((r) => setTimeout(r, 20));
+    const exit = await stubborn.stop(200);
+    expect(exit).toMatchObject({ signal: 'SIGKILL', expected: true });
+    expect(isAlive(stubborn.pid!)).toBe(false);
+  });
+});

@@ -1,0 +1,17 @@
+export { resolveFfmpegPath, resolveFfprobePath, ffmpegPath, ffprobePath, type FfmpegPathSources } from './ffmpeg/ffmpegPath.js';
+export {
+  SyntheticPublisher,
+  type SyntheticPublisherOptions,
+  type SyntheticPublisherEvents,
+  type SyntheticVideoOptions,
+  type SyntheticAudioOptions,
+} from './synthetic/SyntheticPublisher.js';
+export { FfmpegProcess, describeFfmpegExit, type FfmpegExit, type FfmpegSpawnOptions } from './ffmpeg/FfmpegProcess.js';
+export { drawtextSupport, type DrawtextSupport } from './ffmpeg/drawtextSupport.js';
+export { EgressService, type EgressServiceOptions, type EgressServiceEvents } from './EgressService.js';
+export { CompositeEgress, type CompositeEgressOptions } from './composite/CompositeEgress.js';
+export { qualityPreset, DEFAULT_QUALITY, type QualityPreset } from './composite/presets.js';
+export { computeLayout, type LayoutSubject, type Tile, type Rect } from './composite/layout.js';
+export { RtmpRelay, type RtmpRelayOptions, type RelayEventType } from './fanout/RtmpRelay.js';
+export { redactStreamKey, destinationUrl } from './args/relayArgs.js';
+export { PortAllocator } from './rtp/PortAllocator.js';

@@ -1,0 +1,145 @@
+import type { types as ms } from 'mediasoup';
+import { AppError, type Capability, type ParticipantInfo, type Role, type TrackSource } from '@roomcast/protocol';
+import type { NotificationData, NotificationMethod } from '@roomcast/protocol';
+import { TypedEmitter } from './TypedEmitter.js';
+
+/** Sends a signaling notification to this participant's client (a no-op for server-side publishers). */
+export type Notifier = <M extends NotificationMethod>(method: M, data: NotificationData<M>) => void;
+
+export interface ParticipantOptions {
+  id: string;
+  identity: string;
+  name: string;
+  role: Role;
+  /** Explicit capabilities from the token; when absent the role's defaults apply. */
+  capabilities?: Capability[];
+  notify: Notifier;
+}
+
+export interface PublishedTrack {
+  producer: ms.Producer;
+  source: TrackSource;
+}
+
+export interface ParticipantEvents extends Record<string, unknown[]> {
+  /** The participant's media went silent (ICE disconnected / DTLS failed) past the grace period. */
+  mediaTimeout: [];
+  closed: [];
+}
+
+const ROLE_CAPABILITIES: Record<Role, Capability[]> = {
+  moderator: [
+    'publish',
+    'subscribe',
+    'start-broadcast',
+    'stop-broadcast',
+    'start-live-stream',
+    'stop-live-stream',
+    'start-media-stream',
+    'stop-media-stream',
+  ],
+  participant: ['publish', 'subscribe'],
+  viewer: ['subscribe'],
+};
+
+/** A member of a room and everything it owns: transports, producers, consumers. */
+export class Participant extends TypedEmitter<ParticipantEvents> {
+  readonly id: string;
+  readonly identity: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly joinedAt = new Date();
+  readonly notify: Notifier;
+  readonly transports = new Map<string, ms.Transport>();
+  readonly producers = new Map<string, PublishedTrack>();
+  readonly consumers = new Map<string, ms.Consumer>();
+  readonly #capabilities: ReadonlySet<Capability>;
+  rtpCapabilities: ms.RtpCapabilities | undefined;
+  joined = false;
+  #closed = false;
+
+  constructor(options: ParticipantOptions) {
+    super();
+    this.id = options.id;
+    this.identity = options.identity;
+    this.name = options.name;
+    this.role = options.role;
+    this.notify = options.notify;
+    // A viewer never publishes, whatever its token's capabilities say.
+    const granted = options.capabilities ?? ROLE_CAPABILITIES[options.role];
+    this.#capabilities = new Set(options.role === 'viewer' ? granted.filter((c) => c !== 'publish') : granted);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  can(capability: Capability): boolean {
+    return this.#capabilities.has(capability);
+  }
+
+  assertCan(capability: Capability): void {
+    if (!this.can(capability)) {
+      throw new AppError('forbidden', `your token does not allow "${capability}"`);
+    }
+  }
+
+  /** The transport this participant receives on: the first WebRTC/plain transport marked for receiving. */
+  get recvTransport(): ms.Transport | undefined {
+    for (const transport of this.transports.values()) {
+      if ((transport.appData as { direction?: string }).direction === 'recv') return transport;
+    }
+    return undefined;
+  }
+
+  /** Whether consumers can be made for it: it joined, told its capabilities and has a receive transport. */
+  get canConsume(): boolean {
+    return this.joined && !!this.rtpCapabilities && !!this.recvTransport && this.can('subscribe');
+  }
+
+  transport(id: string): ms.Transport {
+    const transport = this.transports.get(id);
+    if (!transport) throw new AppError('transport_not_found', `no transport ${id}`);
+    return transport;
+  }
+
+  producer(id: string): PublishedTrack {
+    const track = this.producers.get(id);
+    if (!track) throw new AppError('producer_not_found', `no producer ${id}`);
+    return track;
+  }
+
+  consumer(id: string): ms.Consumer {
+    const consumer = this.consumers.get(id);
+    if (!consumer) throw new AppError('consumer_not_found', `no consumer ${id}`);
+    return consumer;
+  }
+
+  info(): ParticipantInfo {
+    return {
+      id: this.id,
+      identity: this.identity,
+      name: this.name,
+      role: this.role,
+      joined_at: this.joinedAt.toISOString(),
+      producers: [...this.producers.values()].map(({ producer, source }) => ({
+        id: producer.id,
+        kind: producer.kind,
+        source,
+        paused: producer.paused,
+      })),
+    };
+  }
+
+  /** Closes every transport, which in mediasoup closes their producers and consumers too. Safe twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const transport of this.transports.values()) transport.close();
+    this.transports.clear();
+    this.producers.clear();
+    this.consumers.clear();
+    this.safeEmit('closed');
+    this.removeAllListeners();
+  }
+}
