@@ -3,6 +3,12 @@ import type { PageElements } from './pageElements.js';
 
 /** The mute buttons follow the local tracks' state; the leave button leaves. */
 export function wireControls(room: Room, page: PageElements): void {
+  wireMuteButtons(room, page);
+  wireScreenButton(room, page.toggleScreen);
+  page.leave.addEventListener('click', () => void room.leave());
+}
+
+function wireMuteButtons(room: Room, page: PageElements): void {
   const buttons: Partial<Record<LocalSource, HTMLButtonElement>> = {
     camera: page.toggleCamera,
     microphone: page.toggleMicrophone,
@@ -30,5 +36,22 @@ export function wireControls(room: Room, page: PageElements): void {
   room.on(RoomEvent.TrackUnmuted, onLocalChange);
   room.on(RoomEvent.LocalTrackPublished, onLocalChange);
   room.on(RoomEvent.LocalTrackUnpublished, onLocalChange);
-  page.leave.addEventListener('click', () => void room.leave());
+}
+
+/** Share / stop sharing; the browser's own "stop sharing" also ends it (and the SDK unpublishes). */
+function wireScreenButton(room: Room, button: HTMLButtonElement): void {
+  const render = (): void => {
+    const sharing = room.localParticipant.track('screen') !== undefined;
+    button.hidden = !room.canPublish; // Viewers.
+    button.setAttribute('aria-pressed', String(sharing));
+    button.textContent = sharing ? 'Stop sharing' : 'Share screen';
+  };
+  button.addEventListener('click', () => {
+    const action = room.localParticipant.track('screen') ? room.unpublish('screen') : room.publishScreen({ audio: true });
+    action.catch((error: unknown) => console.error('screen sharing failed', error)).finally(render);
+  });
+  room.on(RoomEvent.LocalTrackPublished, render);
+  room.on(RoomEvent.LocalTrackUnpublished, render);
+  room.on(RoomEvent.ConnectionStateChanged, render);
+  render();
 }

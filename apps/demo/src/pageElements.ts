@@ -10,6 +10,7 @@ export interface PageElements {
   meeting: HTMLElement;
   toggleCamera: HTMLButtonElement;
   toggleMicrophone: HTMLButtonElement;
+  toggleScreen: HTMLButtonElement;
   enableAudio: HTMLButtonElement;
   leave: HTMLButtonElement;
   local: HTMLElement;
@@ -34,6 +35,7 @@ export function pageElements(): PageElements {
     meeting: byId('meeting', HTMLElement),
     toggleCamera: byId('toggle-camera', HTMLButtonElement),
     toggleMicrophone: byId('toggle-microphone', HTMLButtonElement),
+    toggleScreen: byId('toggle-screen', HTMLButtonElement),
     enableAudio: byId('enable-audio', HTMLButtonElement),
     leave: byId('leave', HTMLButtonElement),
     local: byId('local', HTMLElement),

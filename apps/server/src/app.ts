@@ -29,12 +29,14 @@ export interface AppDeps {
   sfu: Sfu;
   auth: Auth;
   egress: EgressService;
+  /** Where log lines go (stdout by default); tests capture them to check what is logged. */
+  logStream?: { write(line: string): void };
 }
 
 const MAX_SIGNALING_MESSAGE_BYTES = 256 * 1024;
 
-export async function buildApp({ config, sfu, auth, egress }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(config), bodyLimit: 64 * 1024, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
+export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ logger: loggerOptions(config, logStream), bodyLimit: 64 * 1024, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);

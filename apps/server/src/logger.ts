@@ -12,9 +12,13 @@ export function redactUrl(url: string): string {
  * pino options for fastify: request URLs lose their secret query parameters, and headers or
  * body fields that hold secrets are redacted wherever they appear in a log object.
  */
-export function loggerOptions(config: Pick<Config, 'logLevel'>): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  config: Pick<Config, 'logLevel'>,
+  stream?: { write(line: string): void },
+): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    ...(stream ? { stream } : {}),
     redact: {
       paths: [
         'req.headers.authorization',

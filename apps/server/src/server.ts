@@ -20,7 +20,7 @@ export interface RunningServer {
 }
 
 /** Wires the SFU and the HTTP/WebSocket app together and starts listening. */
-export async function startServer(config: Config): Promise<RunningServer> {
+export async function startServer(config: Config, options: { logStream?: { write(line: string): void } } = {}): Promise<RunningServer> {
   const sfu = await Sfu.create({
     workers: { size: config.workers, rtcMinPort: config.rtc.minPort, rtcMaxPort: config.rtc.maxPort },
     webRtc: {
@@ -40,7 +40,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     placeholderColor: '#344054',
     relay: { maxRetries: config.egress.retryLimit, retryBaseMs: config.egress.retryBaseMs, stallBytes: 8 * 1024 * 1024 },
   });
-  const app = await buildApp({ config, sfu, auth, egress });
+  const app = await buildApp({ config, sfu, auth, egress, logStream: options.logStream });
   const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log });
   wireEvents(sfu, egress, webhooks);
   sfu.on('workerDied', (pid, error) => app.log.error({ workerPid: pid, err: error }, 'mediasoup worker died; its rooms were closed'));

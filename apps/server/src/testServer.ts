@@ -2,6 +2,8 @@ import { loadConfig } from './config.js';
 import { startServer, type RunningServer } from './server.js';
 
 export interface TestServer extends RunningServer {
+  /** Every log line the server wrote (JSON), when started with `captureLogs`. */
+  logs: string[];
   /** A management token (`grants.admin`). */
   adminToken(): Promise<string>;
   /** `fetch` against the server with an admin token unless `auth: false`. */
@@ -16,7 +18,7 @@ let nextPortBlock = 0;
  * A real server on 127.0.0.1 with a random HTTP port, for integration and end-to-end tests.
  * Each server gets its own RTC port range so servers in one test process never collide.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { captureLogs?: boolean } = {}): Promise<TestServer> {
   const block = nextPortBlock++ % 20;
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -30,7 +32,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
     ...env,
   });
-  const server = await startServer(config);
+  const logs: string[] = [];
+  const logStream = options.captureLogs ? { write: (line: string) => void logs.push(line) } : undefined;
+  const server = await startServer(config, { logStream });
   const adminToken = (): Promise<string> => server.auth.mintAdmin();
   const api: TestServer['api'] = async (path, init = {}) => {
     const headers: Record<string, string> = {};
@@ -47,5 +51,5 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     const { token } = await server.auth.mintParticipant(room, { identity, name: identity, role });
     return token;
   };
-  return { ...server, adminToken, api, participantToken };
+  return { ...server, logs, adminToken, api, participantToken };
 }

@@ -61,7 +61,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
 
   /** Joins; resolves once joined (publishing failures are reported as `mediaError`, not thrown). */
   async join(options: JoinOptions): Promise<void> {
-    if (this.#connector) throw new Error('a Room joins once: create a new Room to join again');
+    if (this.#connector) throw new RoomcastError('already_joined', 'a Room joins once: create a new Room to join again');
     this.#claims = readTokenClaims(options.token);
     if (this.#claims) {
       const { sub, name, role } = this.#claims;

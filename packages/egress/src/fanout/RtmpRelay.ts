@@ -54,6 +54,11 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     return this.options.name;
   }
 
+  /** The relay FFmpeg's pid: a new one means the destination was reconnected. */
+  get pid(): number | undefined {
+    return this.#ffmpeg?.pid;
+  }
+
   get status(): RtmpStatus {
     return this.#status;
   }

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SyntheticPublisher } from '@roomcast/egress';
+import type { EgressState } from '@roomcast/protocol';
+import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
+import { probeStream } from './support/ffprobe.js';
+import { freePort, waitFor } from './support/ports.js';
+import { waitForNoMediaProcesses } from './support/processes.js';
+import { type RtmpServer, startRtmpServer } from './support/rtmpServer.js';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhookReceiver.js';
+
+const SECRET_KEY = 'sk_live_do_not_leak_7f3a';
+
+describe('composite RTMP broadcasts (real nginx-rtmp, FFmpeg, mediasoup)', () => {
+  let rtmp: RtmpServer;
+  let server: TestServer;
+  let hooks: WebhookReceiver;
+  const publishers: SyntheticPublisher[] = [];
+
+  const start = (room: string, body: unknown) => server.api(`/v1/rooms/${room}/rtmp_broadcasts`, { method: 'POST', body });
+  const stateOf = async (room: string): Promise<EgressState> =>
+    ((await (await server.api(`/v1/rooms/${room}`)).json()) as { room: { egress: EgressState } }).room.egress;
+  /** Each destination's relay process: the same pid later means it never reconnected. */
+  const relayPids = (room: string) => new Map([...(server.egress.composites.get(room)?.relays ?? [])].map(([name, relay]) => [name, relay.pid]));
+  const isLive = async (stream: string) => (await rtmp.liveStreams()).includes(stream);
+
+  beforeAll(async () => {
+    rtmp = await startRtmpServer();
+    hooks = await startWebhookReceiver('devsecret');
+    server = await startTestServer(
+      { WEBHOOK_URLS: hooks.url, EGRESS_RETRY_LIMIT: '2', EGRESS_RETRY_BASE_MS: '200', LOG_LEVEL: 'debug' },
+      { captureLogs: true },
+    );
+    await server.api('/v1/rooms', { method: 'POST', body: { name: 'show' } });
+    publishers.push(await SyntheticPublisher.start(server.sfu.room('show'), { identity: 'alice', name: 'Alice' }));
+  });
+
+  afterAll(async () => {
+    for (const publisher of publishers) await publisher.stop();
+    await server?.close();
+    await hooks?.close();
+    await rtmp?.stop();
+  });
+
+  it('rejects stream URLs that are not rtmp:// or rtmps://, changing nothing', async () => {
+    for (const stream_url of ['file:///etc/passwd', 'pipe:1', 'concat:a|b', 'http://127.0.0.1/x', 'rtmp://host/app|rm']) {
+      const response = await start('show', { broadcasts: [{ name: 'bad', stream_url }] });
+      expect(response.status, stream_url).toBe(400);
+    }
+    expect((await start('nowhere', { broadcasts: [{ name: 'x', stream_url: rtmp.appUrl() }] })).status).toBe(404);
+    expect(server.egress.composites.size).toBe(0);
+    expect((await stateOf('show')).broadcasting).toBe(false);
+  });
+
+  it('sends one composite to three destinations at once, as H.264 + AAC at the preset', async () => {
+    const response = await start('show', {
+      quality: '360p',
+      broadcasts: ['a', 'b', 'c'].map((name) => ({ name, stream_url: rtmp.appUrl(), stream_key: `${name}-${SECRET_KEY}` })),
+    });
+    expect(response.status).toBe(201);
+    const body = await response.text();
+    expect(body).not.toContain(SECRET_KEY);
+    expect(await waitFor(async () => (await rtmp.liveStreams()).length === 3, 10_000)).toBe(true);
+    const probe = await probeStream(rtmp.rtmpUrl(`b-${SECRET_KEY}`), { analyzeDurationMs: 3000 });
+    expect(probe.video).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+    expect(probe.video?.fps).toBeCloseTo(30, 0);
+    expect(probe.audio).toMatchObject({ codec: 'aac', sampleRate: 48000, channels: 2 });
+    await expect.poll(async () => (await stateOf('show')).rtmps.map((r) => r.status), { timeout: 10_000 }).toEqual(['live', 'live', 'live']);
+    const state = await stateOf('show');
+    expect(state).toMatchObject({ broadcasting: true, layout: 'grid', quality: '360p' });
+    expect(JSON.stringify(state)).not.toContain(SECRET_KEY);
+  });
+
+  it('refuses a duplicate name with 409', async () => {
+    const response = await start('show', { broadcasts: [{ name: 'a', stream_url: rtmp.appUrl(), stream_key: 'other' }] });
+    expect(response.status).toBe(409);
+  });
+
+  it('adds a destination to the live composite without touching the others', async () => {
+    const before = relayPids('show');
+    const encoderPid = server.egress.composites.get('show')?.encoder.ffmpeg.pid;
+    expect((await start('show', { broadcasts: [{ name: 'd', stream_url: rtmp.appUrl(), stream_key: 'late-joiner' }] })).status).toBe(201);
+    expect(await waitFor(() => isLive('late-joiner'), 10_000)).toBe(true);
+    const probe = await probeStream(rtmp.rtmpUrl('late-joiner'), { analyzeDurationMs: 3000 });
+    expect(probe.video?.codec).toBe('h264');
+    expect(server.egress.composites.get('show')?.encoder.ffmpeg.pid).toBe(encoderPid);
+    for (const [name, retries] of before) expect(relayPids('show').get(name), name).toBe(retries);
+  });
+
+  it('shows a participant who joins mid-broadcast, with no destination reconnecting', async () => {
+    const composite = server.egress.composites.get('show')!;
+    const before = relayPids('show');
+    expect(composite.compositor.tiles()).toHaveLength(1);
+    publishers.push(await SyntheticPublisher.start(server.sfu.room('show'), { identity: 'bob', name: 'Bob' }));
+    await expect.poll(() => composite.compositor.tiles().map((t) => t.subject.name).sort(), { timeout: 2000 }).toEqual(['Alice', 'Bob']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const state = await stateOf('show');
+    expect(state.rtmps.every((r) => r.status === 'live' && r.retries === 0)).toBe(true);
+    expect((await rtmp.liveStreams()).length).toBe(4);
+    expect(relayPids('show')).toEqual(before);
+  });
+
+  it('reports a refused destination and gives up after the retry limit while the others stream on', async () => {
+    const closedPort = await freePort();
+    expect((await start('show', { broadcasts: [{ name: 'refused', stream_url: `rtmp://127.0.0.1:${closedPort}/live`, stream_key: SECRET_KEY }] })).status).toBe(201);
+    await expect.poll(async () => (await stateOf('show')).rtmps.find((r) => r.name === 'refused')?.status, { timeout: 15_000 }).toBe('failed');
+    const refused = (await stateOf('show')).rtmps.find((r) => r.name === 'refused')!;
+    expect(refused.retries).toBe(2);
+    expect(refused.error).toBeTruthy();
+    expect(refused.error).not.toContain(SECRET_KEY);
+    const others = (await stateOf('show')).rtmps.filter((r) => r.name !== 'refused');
+    expect(others.every((r) => r.status === 'live' && r.retries === 0)).toBe(true);
+    const types = hooks.received.filter((h) => h.event.data.broadcast && (h.event.data.broadcast as { name: string }).name === 'refused').map((h) => h.event.type);
+    expect(types).toEqual(expect.arrayContaining(['rtmp_broadcast.updated', 'rtmp_broadcast.failed']));
+  });
+
+  it('stops one destination by name; the others go on', async () => {
+    const response = await server.api('/v1/rooms/show/rtmp_broadcasts/b/stop', { method: 'POST' });
+    expect(response.status).toBe(200);
+    expect(await waitFor(async () => !(await isLive(`b-${SECRET_KEY}`)), 5000)).toBe(true);
+    expect(await isLive(`a-${SECRET_KEY}`)).toBe(true);
+    expect(await isLive('late-joiner')).toBe(true);
+    expect((await server.api('/v1/rooms/show/rtmp_broadcasts/b/stop', { method: 'POST' })).status).toBe(404);
+  });
+
+  it('stops everything, leaves no FFmpeg behind, and sent signed webhooks without the stream key', async () => {
+    expect((await server.api('/v1/rooms/show/rtmp_broadcasts/stop', { method: 'POST' })).status).toBe(200);
+    expect(await waitFor(async () => (await rtmp.liveStreams()).length === 0, 5000)).toBe(true);
+    expect(await stateOf('show')).toMatchObject({ broadcasting: false, rtmps: [] });
+    const leftovers = await waitForNoMediaProcesses({ names: ['ffmpeg'] }, 5000);
+    const publisherPids = new Set(publishers.map((p) => p.pid));
+    expect(leftovers.filter((p) => !publisherPids.has(p.pid))).toEqual([]);
+    await expect.poll(() => hooks.received.some((h) => h.event.type === 'rtmp_broadcast.stopped')).toBe(true);
+    expect(hooks.received.every((h) => h.signatureValid)).toBe(true);
+    expect(hooks.received.map((h) => h.event.type)).toEqual(expect.arrayContaining(['room.started', 'rtmp_broadcast.started']));
+    expect(hooks.received.some((h) => h.raw.includes(SECRET_KEY))).toBe(false);
+    expect(server.logs.length).toBeGreaterThan(10);
+    expect(server.logs.filter((line) => line.includes(SECRET_KEY))).toEqual([]);
+  });
+});
