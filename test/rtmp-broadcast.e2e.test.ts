@@ -137,3 +137,26 @@ describe('composite RTMP broadcasts (real nginx-rtmp, FFmpeg, mediasoup)', () =>
     expect(server.logs.filter((line) => line.includes(SECRET_KEY))).toEqual([]);
   });
 });
+
+describe('the 720p preset, and a graceful shutdown', () => {
+  it('broadcasts 1280x720 at 30 fps, and a shutdown ends every broadcast and process cleanly', async () => {
+    const rtmp = await startRtmpServer();
+    const server = await startTestServer();
+    try {
+      await server.api('/v1/rooms', { method: 'POST', body: { name: 'hd' } });
+      await SyntheticPublisher.start(server.sfu.room('hd'), { identity: 'host', name: 'Host' });
+      const body = { quality: '720p', layout: 'single-participant', broadcasts: [{ name: 'main', stream_url: rtmp.appUrl(), stream_key: 'hd' }] };
+      expect((await server.api('/v1/rooms/hd/rtmp_broadcasts', { method: 'POST', body })).status).toBe(201);
+      expect(await waitFor(async () => (await rtmp.liveStreams()).includes('hd'), 10_000)).toBe(true);
+      const probe = await probeStream(rtmp.rtmpUrl('hd'), { analyzeDurationMs: 3000 });
+      expect(probe.video).toMatchObject({ codec: 'h264', width: 1280, height: 720, profile: 'High', pixFmt: 'yuv420p' });
+      expect(probe.video?.fps).toBeCloseTo(30, 0);
+      expect(probe.audio).toMatchObject({ codec: 'aac', sampleRate: 48000 });
+    } finally {
+      await server.close();
+    }
+    expect(await waitFor(async () => (await rtmp.liveStreams()).length === 0, 5000)).toBe(true);
+    expect(await waitForNoMediaProcesses({ names: ['ffmpeg'] }, 5000)).toEqual([]);
+    await rtmp.stop();
+  });
+});

@@ -1,14 +1,17 @@
 import { RoomEvent, type LocalSource, type Participant, type Room, type Track } from '@roomcast/client';
 import type { PageElements } from './pageElements.js';
 
-/** The mute buttons follow the local tracks' state; the leave button leaves. */
-export function wireControls(room: Room, page: PageElements): void {
-  wireMuteButtons(room, page);
-  wireScreenButton(room, page.toggleScreen);
-  page.leave.addEventListener('click', () => void room.leave());
+/**
+ * The mute buttons follow the local tracks' state; the leave button leaves. The buttons outlive
+ * the room (the form can join again), so their listeners go when `signal` aborts.
+ */
+export function wireControls(room: Room, page: PageElements, signal: AbortSignal): void {
+  wireMuteButtons(room, page, signal);
+  wireScreenButton(room, page.toggleScreen, signal);
+  page.leave.addEventListener('click', () => void room.leave(), { signal });
 }
 
-function wireMuteButtons(room: Room, page: PageElements): void {
+function wireMuteButtons(room: Room, page: PageElements, signal: AbortSignal): void {
   const buttons: Partial<Record<LocalSource, HTMLButtonElement>> = {
     camera: page.toggleCamera,
     microphone: page.toggleMicrophone,
@@ -27,7 +30,7 @@ function wireMuteButtons(room: Room, page: PageElements): void {
       const track = room.localParticipant.track(source);
       if (!track) return;
       room.setMuted(source, !track.muted).catch((error: unknown) => console.error(`cannot toggle ${source}`, error));
-    });
+    }, { signal });
   }
   const onLocalChange = (participant: Participant, track: Track): void => {
     if (participant.isLocal) render(track.source as LocalSource);
@@ -39,7 +42,7 @@ function wireMuteButtons(room: Room, page: PageElements): void {
 }
 
 /** Share / stop sharing; the browser's own "stop sharing" also ends it (and the SDK unpublishes). */
-function wireScreenButton(room: Room, button: HTMLButtonElement): void {
+function wireScreenButton(room: Room, button: HTMLButtonElement, signal: AbortSignal): void {
   const render = (): void => {
     const sharing = room.localParticipant.track('screen') !== undefined;
     button.hidden = !room.canPublish; // Viewers.
@@ -49,7 +52,7 @@ function wireScreenButton(room: Room, button: HTMLButtonElement): void {
   button.addEventListener('click', () => {
     const action = room.localParticipant.track('screen') ? room.unpublish('screen') : room.publishScreen({ audio: true });
     action.catch((error: unknown) => console.error('screen sharing failed', error)).finally(render);
-  });
+  }, { signal });
   room.on(RoomEvent.LocalTrackPublished, render);
   room.on(RoomEvent.LocalTrackUnpublished, render);
   room.on(RoomEvent.ConnectionStateChanged, render);

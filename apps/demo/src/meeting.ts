@@ -17,8 +17,13 @@ export async function startMeeting(page: PageElements, params: LaunchParams): Pr
   const room = new Room();
   window.roomcast = room;
   const grid = new ParticipantGrid(page.grid, page.local, new AudioUnlock(page.enableAudio));
+  const controls = new AbortController();
   bindRoom(room, grid, page);
-  wireControls(room, page);
+  wireControls(room, page, controls.signal);
+  room.on(RoomEvent.Disconnected, () => {
+    controls.abort();
+    page.joinForm.hidden = false; // Join again (a new Room).
+  });
   page.joinForm.hidden = true;
   page.meeting.hidden = false;
   showError(page, null);
@@ -26,6 +31,7 @@ export async function startMeeting(page: PageElements, params: LaunchParams): Pr
     await room.join({ url: location.origin, token: params.token, publish: { camera: true, microphone: true } });
     page.roomName.textContent = room.name || params.room;
   } catch (error) {
+    controls.abort();
     showError(page, `Could not join: ${describe(error)}`);
     page.joinForm.hidden = false;
     page.meeting.hidden = true;

@@ -40,6 +40,7 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  acceptEmptyJsonBodies(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -82,6 +83,23 @@ function installErrorHandling(app: FastifyInstance): void {
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send(errorBody(new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)));
+  });
+}
+
+/**
+ * Clients (and fetch wrappers) often send `content-type: application/json` with no body on a
+ * DELETE or a body-less POST; fastify's parser would call that invalid JSON. Treat it as no body.
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new AppError('invalid_body', 'body is not valid JSON'), undefined);
+    }
   });
 }
 

@@ -6,6 +6,8 @@ import type { SignalClient } from './SignalClient.js';
 export interface MediaSessionOptions {
   /** Ask for a send transport (false for viewers, who would get `forbidden`). */
   publish: boolean;
+  /** Makes the mediasoup-client Device; the browser's own handler by default. */
+  createDevice?: () => Device;
 }
 
 /**
@@ -24,7 +26,7 @@ export class MediaSession {
 
   static async open(signal: SignalClient, options: MediaSessionOptions): Promise<MediaSession> {
     const { rtpCapabilities } = await signal.request('getRouterRtpCapabilities', {});
-    const device = new Device();
+    const device = options.createDevice?.() ?? new Device();
     await device.load({ routerRtpCapabilities: rtpCapabilities as types.RtpCapabilities });
     const recv = device.createRecvTransport(asTransportOptions(await signal.request('createTransport', { direction: 'recv' })));
     wireTransport(signal, recv);

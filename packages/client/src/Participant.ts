@@ -1,4 +1,4 @@
-import type { ParticipantInfo, ProducerInfo, Role } from '@roomcast/protocol';
+import type { ParticipantInfo, ProducerInfo, Role, TrackSource } from '@roomcast/protocol';
 import type { LocalSource, LocalTrack, RemoteTrack } from './tracks.js';
 
 /** What local and remote participants share: the server's view of them. */
@@ -60,7 +60,7 @@ export class RemoteParticipant extends Participant {
   }
 
   /** The subscribed track of a source (`camera`, `microphone`, `screen`...), if any. */
-  track(source: string): RemoteTrack | undefined {
+  track(source: TrackSource): RemoteTrack | undefined {
     return this.tracks.find((t) => t.source === source);
   }
 }

@@ -1,4 +1,11 @@
-import { emptyEgressState, type EgressState, type ParticipantClaims, type ResponseData } from '@roomcast/protocol';
+import type { Device } from 'mediasoup-client';
+import {
+  emptyEgressState,
+  type EgressState,
+  type ParticipantClaims,
+  type ResponseData,
+  type StartRtmpBroadcastsBody,
+} from '@roomcast/protocol';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './backoff.js';
 import { captureCamera, captureMicrophone, captureScreen, type CaptureOption } from './capture.js';
 import { claimsAllowPublish, readTokenClaims } from './connectionParams.js';
@@ -8,7 +15,7 @@ import type { NotificationTarget } from './notificationHandlers.js';
 import { LocalParticipant, type Participant, type RemoteParticipant } from './Participant.js';
 import { Publisher } from './Publisher.js';
 import { RoomConnector } from './RoomConnector.js';
-import type { SignalClientOptions } from './SignalClient.js';
+import type { SignalClient, SignalClientOptions } from './SignalClient.js';
 import { Subscriptions } from './Subscriptions.js';
 import type { LocalSource, LocalTrack } from './tracks.js';
 import { TypedEmitter } from './TypedEmitter.js';
@@ -24,6 +31,8 @@ export interface JoinOptions {
   reconnect?: Partial<ReconnectPolicy>;
   /** Signaling timeouts (and a WebSocket factory, for tests). */
   signaling?: SignalClientOptions;
+  /** Makes the mediasoup-client Device (e.g. with a specific `handlerName`); auto-detected by default. */
+  createDevice?: () => Device;
 }
 
 /**
@@ -73,6 +82,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       publish: claimsAllowPublish(this.#claims),
       policy: { ...DEFAULT_RECONNECT_POLICY, ...options.reconnect },
       signaling: options.signaling ?? {},
+      createDevice: options.createDevice,
       target: this.#notificationTarget(),
       onJoined: (joined) => this.#applyJoin(joined),
       attach: (conn) => this.#publisher.attach(conn),
@@ -173,6 +183,31 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     const signal = this.#connector?.current?.signal;
     if (!track || !signal) return;
     await signal.request('setConsumerPreferredLayers', { consumerId: track.consumerId, spatialLayer, temporalLayer });
+  }
+
+  /**
+   * Starts RTMP(S) broadcasts of the room's composite, or adds destinations to a running one
+   * (moderators, or tokens with `start-broadcast`). Resolves with the room's egress state; each
+   * destination's progress then arrives as `egressUpdated` and `roomEvent` events.
+   */
+  async startBroadcasts(request: StartRtmpBroadcastsBody): Promise<EgressState> {
+    return (await this.#signal().request('startRtmpBroadcasts', request)).egress;
+  }
+
+  /** Stops one broadcast destination by name; the others go on (`stop-broadcast`). */
+  async stopBroadcast(name: string): Promise<EgressState> {
+    return (await this.#signal().request('stopRtmpBroadcast', { name })).egress;
+  }
+
+  /** Stops every broadcast of the room (`stop-broadcast`). */
+  async stopAllBroadcasts(): Promise<EgressState> {
+    return (await this.#signal().request('stopAllRtmpBroadcasts', {})).egress;
+  }
+
+  #signal(): SignalClient {
+    const signal = this.#connector?.current?.signal;
+    if (!signal) throw new RoomcastError('not_connected', 'join the room first');
+    return signal;
   }
 
   /** Leaves the room: tells the server, stops every capture and closes everything. Safe twice. */

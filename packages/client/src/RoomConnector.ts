@@ -1,4 +1,5 @@
 import type { ResponseData } from '@roomcast/protocol';
+import type { Device } from 'mediasoup-client';
 import { backoffDelay, type ReconnectPolicy } from './backoff.js';
 import { endReasonForClose } from './closeCodes.js';
 import { signalUrl } from './connectionParams.js';
@@ -13,6 +14,7 @@ export interface RoomConnectorOptions {
   token: string;
   /** Whether to set up a send transport. */
   publish: boolean;
+  createDevice?: () => Device;
   policy: ReconnectPolicy;
   signaling: SignalClientOptions;
   /** Where notifications of the live connection go. */
@@ -98,7 +100,7 @@ export class RoomConnector {
     let session: MediaSession | undefined;
     try {
       await signal.connect(signalUrl(this.o.url, this.o.token));
-      session = await MediaSession.open(signal, { publish: this.o.publish });
+      session = await MediaSession.open(signal, { publish: this.o.publish, createDevice: this.o.createDevice });
       const rtpCapabilities = session.device.rtpCapabilities as unknown as Record<string, unknown>;
       const reply = await signal.request('join', { rtpCapabilities });
       if (this.#ended) throw new RoomcastError('connection_closed', 'the room ended while joining');

@@ -1,47 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RoomcastError } from './errors.js';
-import { SignalClient, type SignalNotification, type WebSocketLike } from './SignalClient.js';
-
-/**
- * A stand-in for the browser's WebSocket: Node 20 has no global WebSocket, and these tests are
- * about correlation, timeouts and validation, not the network. The real socket is exercised by
- * the end-to-end tests in Chromium. The test drives the "server" side by hand.
- */
-class FakeWebSocket implements WebSocketLike {
-  readyState = 0;
-  onopen: WebSocketLike['onopen'] = null;
-  onclose: WebSocketLike['onclose'] = null;
-  onerror: WebSocketLike['onerror'] = null;
-  onmessage: WebSocketLike['onmessage'] = null;
-  readonly sent: Array<{ id: number; method: string; data: unknown }> = [];
-  closedWith: number | undefined;
-
-  constructor(readonly url: string) {}
-
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as { id: number; method: string; data: unknown });
-  }
-
-  close(code = 1005): void {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-
-  // The "server" side.
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-
-  receive(message: unknown): void {
-    this.onmessage?.({ data: typeof message === 'string' ? message : JSON.stringify(message) });
-  }
-
-  drop(code = 1006, reason = ''): void {
-    this.readyState = 3;
-    this.onclose?.({ code, reason });
-  }
-}
+import { SignalClient, type SignalNotification } from './SignalClient.js';
+// A fake socket (Node 20 has no WebSocket; see its comment): the "server" is driven by hand.
+import { FakeWebSocket } from './testing/FakeWebSocket.js';
 
 async function connected(options: { requestTimeoutMs?: number } = {}): Promise<{ client: SignalClient; socket: FakeWebSocket }> {
   let socket!: FakeWebSocket;

@@ -26,6 +26,19 @@ export const TransportOptionsSchema = z.object({
 });
 export type TransportOptions = z.infer<typeof TransportOptionsSchema>;
 
+/**
+ * WebSocket close codes of the signaling socket. They back up the `roomClosed` / `replaced`
+ * notifications: the SDK must not reconnect after `roomClosed`, `replaced` or `left`; media and
+ * ping timeouts mean the path broke, so those do reconnect.
+ */
+export const SignalCloseCode = {
+  left: 1000,
+  roomClosed: 4001,
+  replaced: 4002,
+  mediaTimeout: 4003,
+  pingTimeout: 4004,
+} as const;
+
 /** Each request: the schema of its `data` and of the `data` of a successful response. */
 export const Requests = {
   /** Join the room the token names. Must come first. */

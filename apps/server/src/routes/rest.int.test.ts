@@ -111,3 +111,25 @@ describe('REST rate limit', () => {
     }
   });
 });
+
+describe('REST with an empty JSON body', () => {
+  it('accepts content-type application/json with no body on DELETE and body-less POSTs', async () => {
+    const server = await startTestServer();
+    try {
+      await server.sfu.createRoom('empty-body');
+      const token = await server.adminToken();
+      const response = await fetch(`${server.url}/v1/rooms/empty-body`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+      expect(response.status).toBe(204);
+      const created = await fetch(`${server.url}/v1/rooms`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+      expect(created.status).toBe(201);
+    } finally {
+      await server.close();
+    }
+  });
+});

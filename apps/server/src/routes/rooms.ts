@@ -29,7 +29,7 @@ export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsyncZod {
     app.post('/v1/rooms', {
       schema: {
         tags: ['rooms'], summary: 'Create a room', security,
-        body: CreateRoomBodySchema.optional(),
+        body: CreateRoomBodySchema.nullish(),
         response: { 201: RoomResponseSchema, 409: ErrorBodySchema, 429: ErrorBodySchema, ...errors },
       },
     }, async (request, reply) => {

@@ -9,19 +9,13 @@ import {
   RequestEnvelopeSchema,
   Requests,
   type ResponseEnvelope,
+  SignalCloseCode,
 } from '@roomcast/protocol';
 import type { Participant, Room } from '@roomcast/sfu';
 import { isServerError, toAppError } from '../errors.js';
 import { PRE_JOIN_METHODS, type Handler, type HandlerTable, type SessionContext } from './types.js';
 
-/** WebSocket close codes the client SDK relies on to decide whether to reconnect. */
-export const CloseCode = {
-  left: 1000,
-  roomClosed: 4001,
-  replaced: 4002,
-  mediaTimeout: 4003,
-  pingTimeout: 4004,
-} as const;
+const CloseCode = SignalCloseCode;
 
 type RequestId = string | number | null;
 

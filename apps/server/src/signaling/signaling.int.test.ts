@@ -137,6 +137,24 @@ describe('signaling over WebSocket', () => {
     second.socket.close();
   });
 
+  it('lets moderators, and only them by default, control broadcasts from the SDK', async () => {
+    const { client: member } = await joinedClient('sig-egress', 'ivan', 'participant');
+    const destination = { broadcasts: [{ name: 'yt', stream_url: 'rtmp://127.0.0.1:9/live', stream_key: 'k' }], quality: '360p' };
+    expect(await member.request('startRtmpBroadcasts', destination)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await member.request('startRtmpBroadcasts', { broadcasts: [{ name: 'x', stream_url: 'file:///etc/passwd' }] })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_message' },
+    });
+    const { client: moderator } = await joinedClient('sig-egress', 'judy', 'moderator');
+    const started = await moderator.request('startRtmpBroadcasts', destination);
+    expect(started).toMatchObject({ ok: true, data: { egress: { broadcasting: true, rtmps: [{ name: 'yt' }] } } });
+    await member.waitFor((m) => m.method === 'egressUpdated');
+    expect(await member.request('stopAllRtmpBroadcasts')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await moderator.request('stopAllRtmpBroadcasts')).toMatchObject({ ok: true, data: { egress: { broadcasting: false, rtmps: [] } } });
+    member.socket.close();
+    moderator.socket.close();
+  });
+
   it('tells participants when their room is deleted, then closes their sockets', async () => {
     const { client } = await joinedClient('sig-del', 'hank');
     const response = await server.api('/v1/rooms/sig-del', { method: 'DELETE' });

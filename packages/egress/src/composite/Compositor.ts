@@ -76,7 +76,7 @@ export class Compositor {
   }
 
   /** The subjects on screen now, for tests and status. */
-  tiles(): ReadonlyArray<Tile> {
+  tiles(): ReadonlyArray<Tile & { source: SubjectSource }> {
     return this.#tiles;
   }
 

@@ -1,0 +1,210 @@
+/**
+ * Egress benchmark (not a test: nothing here asserts on timing). See bench/README.md.
+ * Run: pnpm bench:egress   (vitest is only the TypeScript runner; stdout is the JSON).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
+import { qualityPreset, SyntheticPublisher } from '@roomcast/egress';
+import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
+import { startRtmpServer, type RtmpServer } from '../test/support/rtmpServer.js';
+import { FirstFrameReader } from './firstFrame.js';
+import { measureFloor, sleep } from './floor.js';
+import { machineInfo } from './machine.js';
+import { classify, isEgressFfmpeg, type Kind } from './processKinds.js';
+import { machineBusySeconds, ProcWindow, sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
+
+const env = process.env;
+const [width, height] = (env.BENCH_SIZE ?? '640x360').split('x').map(Number) as [number, number];
+const config = {
+  publishers: Number(env.BENCH_PUBLISHERS ?? 4),
+  video: { width, height, fps: Number(env.BENCH_FPS ?? 30) },
+  quality: '720p' as const,
+  layout: 'grid' as const,
+  destination_counts: (env.BENCH_DESTINATIONS ?? '1,2,4,8').split(',').map(Number),
+  warmup_s: Number(env.BENCH_WARMUP_S ?? 5),
+  window_s: Number(env.BENCH_WINDOW_S ?? 10),
+};
+const ROOM = 'bench-egress';
+const r3 = (n: number): number => Math.round(n * 1000) / 1000;
+const r1 = (n: number): number => Math.round(n * 10) / 10;
+
+/** Every descendant of this process plus this process itself. */
+const collect = (): ProcSample[] => [...sampleDescendants(process.pid), sampleProcess(process.pid)!];
+const ofKind = (...kinds: Kind[]) => (s: ProcSample): boolean => kinds.includes(classify(s));
+
+/** Samples every 500 ms into each window given, until stopped. */
+function sampler(...windows: ProcWindow[]): () => void {
+  const timer = setInterval(() => windows.forEach((w) => w.tick()), 500);
+  return () => clearInterval(timer);
+}
+
+async function steadyWindow(seconds: number): Promise<{ window: ProcWindow; machineBusyCores: number }> {
+  const window = new ProcWindow(collect);
+  const busy0 = machineBusySeconds();
+  window.start();
+  const stop = sampler(window);
+  await sleep(seconds * 1000);
+  stop();
+  window.stop();
+  return { window, machineBusyCores: r3((machineBusySeconds() - busy0) / window.seconds) };
+}
+
+interface Baseline {
+  node_cores: number;
+  node_sys_cores: number;
+  sfu_worker_cores: number;
+  publishers_cores: number;
+  machine_busy_cores: number;
+}
+
+async function measureBaseline(): Promise<Baseline> {
+  const { window, machineBusyCores } = await steadyWindow(config.window_s);
+  return {
+    node_cores: r3(window.cores(ofKind('node'))),
+    node_sys_cores: r3(window.cores(ofKind('node'), 'sysS')),
+    sfu_worker_cores: r3(window.cores(ofKind('sfu_worker'))),
+    publishers_cores: r3(window.cores(ofKind('publisher'))),
+    machine_busy_cores: machineBusyCores,
+  };
+}
+
+async function runDestinations(server: TestServer, rtmp: RtmpServer, count: number, baseline: Baseline) {
+  const keys = Array.from({ length: count }, (_, i) => `run${count}-d${i + 1}`);
+  const readers = keys.map((key) => new FirstFrameReader(rtmp.rtmpUrl(key)));
+  await sleep(1000); // players connected and waiting at nginx before the broadcast starts
+  const whole = new ProcWindow(collect, { egress: isEgressFfmpeg, node: ofKind('node') });
+  whole.start();
+  const stopWhole = sampler(whole);
+  const [t0, wall0] = [performance.now(), Date.now()];
+  const response = await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts`, {
+    method: 'POST',
+    body: {
+      broadcasts: keys.map((key, i) => ({ name: `d${i + 1}`, stream_url: rtmp.appUrl(), stream_key: key })),
+      layout: config.layout,
+      quality: config.quality,
+    },
+  });
+  const apiMs = performance.now() - t0;
+  if (response.status !== 201) throw new Error(`start broadcast: ${response.status} ${await response.text()}`);
+  const firstFrames = await Promise.all(readers.map((r) => r.done));
+  await sleep(Math.max(0, t0 + config.warmup_s * 1000 - performance.now()));
+  const composite = server.egress.composites.get(ROOM);
+  const dropped0 = composite?.encoder.droppedFrames ?? 0;
+  const { window, machineBusyCores } = await steadyWindow(config.window_s);
+  stopWhole();
+  whole.stop();
+
+  const relays = [...(composite?.relays.values() ?? [])];
+  const relayLive = relays.map((r) => r.info().started_at).filter((t) => t !== null).map((t) => Date.parse(t) - wall0);
+  const cores = (...kinds: Kind[]): number => window.cores(ofKind(...kinds));
+  const nodeCompositing = cores('node') - baseline.node_cores;
+  const nodeSys = window.cores(ofKind('node'), 'sysS') - baseline.node_sys_cores;
+  const ffmpegCores = cores('encoder', 'video_decoder', 'audio_decoder', 'relay', 'other_egress');
+  const latencies = firstFrames.filter((t) => t !== undefined).map((t) => t - t0).sort((a, b) => a - b);
+  const result = {
+    destinations: count,
+    egress_cpu_cores: r3(ffmpegCores + nodeCompositing),
+    breakdown_cores: {
+      encoder: r3(cores('encoder')),
+      video_decoders: r3(cores('video_decoder')),
+      audio_decoders: r3(cores('audio_decoder')),
+      relays: r3(cores('relay')),
+      other_ffmpeg: r3(cores('other_egress')),
+      node_compositing: r3(nodeCompositing),
+      node_compositing_in_kernel: r3(nodeSys),
+    },
+    relay_cpu_per_destination: r3(cores('relay') / count),
+    start_latency_ms: {
+      min: latencies.length ? Math.round(latencies[0]!) : null,
+      median: latencies.length ? Math.round(latencies[Math.floor((latencies.length - 1) / 2)]!) : null,
+      max: latencies.length ? Math.round(latencies.at(-1)!) : null,
+      destinations_without_frame: count - latencies.length,
+      api_response_ms: Math.round(apiMs),
+      encoder_first_output_ms: composite?.encoder.firstOutputAt ? Math.round(composite.encoder.firstOutputAt - t0) : null,
+      first_relay_live_ms: relayLive.length ? Math.min(...relayLive) : null,
+    },
+    peak_rss_mb: { egress_ffmpeg: r1(whole.peakRssMb('egress')), node: r1(whole.peakRssMb('node')) },
+    relays_live_at_end: relays.filter((r) => r.status === 'live').length,
+    encoder_dropped_frames_in_window: composite ? composite.encoder.droppedFrames - dropped0 : null,
+    not_counted_cores: {
+      sfu_worker_extra: r3(cores('sfu_worker') - baseline.sfu_worker_cores),
+      publishers: r3(cores('publisher')),
+      nginx: r3(cores('nginx')),
+    },
+    machine_busy_cores: machineBusyCores,
+  };
+  const errors = readers.filter((r) => r.firstFrameAt === undefined).map((r) => r.lastError);
+  if (errors.length) console.error(`[bench] ${errors.length} destination(s) without a frame: ${errors[0]}`);
+
+  await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' });
+  await Promise.all(readers.map((r) => r.cancel()));
+  await waitForNoEgressProcesses();
+  return result;
+}
+
+async function waitForNoEgressProcesses(timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (sampleDescendants(process.pid).some(isEgressFfmpeg) && performance.now() < deadline) await sleep(100);
+}
+
+async function runBenchmark(): Promise<object> {
+  const startedAt = new Date();
+  const machine = machineInfo();
+  console.error('[bench] floor: encoder alone on lavfi input');
+  const floor = await measureFloor(qualityPreset(config.quality), 3, config.window_s);
+  const rtmp = await startRtmpServer();
+  let server: TestServer | undefined;
+  const publishers: SyntheticPublisher[] = [];
+  try {
+    server = await startTestServer();
+    const created = await server.api('/v1/rooms', { method: 'POST', body: { name: ROOM } });
+    if (created.status !== 201) throw new Error(`create room: ${created.status} ${await created.text()}`);
+    const room = server.sfu.room(ROOM);
+    for (let i = 0; i < config.publishers; i++) {
+      publishers.push(await SyntheticPublisher.start(room, { identity: `pub-${i + 1}`, name: `Publisher ${i + 1}`, video: config.video }));
+    }
+    await sleep(config.warmup_s * 1000);
+    console.error('[bench] baseline: publishers, no broadcast');
+    const baseline = await measureBaseline();
+    const runs = [];
+    for (const count of config.destination_counts) {
+      console.error(`[bench] ${count} destination(s)`);
+      runs.push(await runDestinations(server, rtmp, count, baseline));
+    }
+    const one = runs.find((r) => r.destinations === 1);
+    for (const run of runs) {
+      (run as Record<string, unknown>).marginal_cpu_per_destination =
+        one && run.destinations > 1 ? r3((run.egress_cpu_cores - one.egress_cpu_cores) / (run.destinations - 1)) : null;
+    }
+    return { benchmark: 'egress', started_at: startedAt.toISOString(), duration_s: r1((Date.now() - startedAt.getTime()) / 1000), config, machine, method: METHOD, baseline, runs, floor };
+  } finally {
+    await Promise.all(publishers.map((p) => p.stop()));
+    await server?.close();
+    await rtmp.stop();
+  }
+}
+
+const METHOD = {
+  cpu: 'utime+stime from /proc/<pid>/stat of every descendant process, sampled every 500 ms over a steady-state window (after warmup_s from the API call), last sample minus first; cores = CPU seconds / wall seconds',
+  egress_cpu_cores: 'encoder + video and audio decoders + relays + other egress FFmpeg (placeholders) + node_compositing; node_compositing = Node process cores during the window minus baseline.node_cores (same publishers, no broadcast)',
+  not_counted: 'publishers (stand-ins for remote participants), nginx (the destination), the first-frame readers, and the mediasoup worker (its extra load from the egress consumers is shown as not_counted_cores.sfu_worker_extra)',
+  marginal_cpu_per_destination: '(egress_cpu_cores at k destinations - at 1) / (k - 1); relay_cpu_per_destination is the relays\' own cores / k',
+  start_latency_ms: 'from just before the POST rtmp_broadcasts call to the first byte of the first decoded frame from an FFmpeg player per destination (connected and waiting at nginx before the call)',
+  peak_rss_mb: 'peak over 500 ms samples, from the API call to the end of the window, of the summed VmRSS of the egress FFmpeg processes; node separately (the whole server process)',
+  floor: 'encoderArgs(qualityPreset(720p)) with lavfi testsrc2 + sine instead of pipe:0/pipe:3, same window; lavfi_source_cpu_cores is the sources alone to -f null',
+  machine_busy_cores: 'whole-machine non-idle CPU during the window (/proc/stat): near nproc means the figures were taken under contention',
+};
+
+test('egress benchmark', async () => {
+  const result = await runBenchmark();
+  const json = JSON.stringify(result, null, 2);
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}egress-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  writeFileSync(file, `${json}\n`);
+  process.stdout.write(`${json}\n`);
+  console.error(`[bench] written to ${file}`);
+  const left = sampleDescendants(process.pid).filter((s) => /ffmpeg|nginx/.test(s.cmdline));
+  if (left.length) console.error(`[bench] processes left behind: ${left.map((s) => `${s.pid} ${s.cmdline.slice(0, 60)}`).join('; ')}`);
+});

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+import root from '../vitest.config.js';
+
+/**
+ * Vitest only as a TypeScript runner for the benchmark (the `@roomcast/*` aliases, no build step):
+ * no reporter output, console not intercepted, so stdout carries only the benchmark's JSON.
+ */
+export default defineConfig({
+  resolve: root.resolve,
+  test: {
+    include: [process.env.BENCH_FILE ?? 'bench/egress.ts'],
+    reporters: [{}],
+    disableConsoleIntercept: true,
+    testTimeout: 0,
+    hookTimeout: 0,
+  },
+});
