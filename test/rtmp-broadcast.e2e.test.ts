@@ -7,6 +7,7 @@ import { freePort, waitFor } from './support/ports.js';
 import { waitForNoMediaProcesses } from './support/processes.js';
 import { type RtmpServer, startRtmpServer } from './support/rtmpServer.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhookReceiver.js';
+import { createServer, type Server, type Socket } from 'node:net';
 
 const SECRET_KEY = 'sk_live_do_not_leak_7f3a';
 
@@ -158,5 +159,64 @@ describe('the 720p preset, and a graceful shutdown', () => {
     expect(await waitFor(async () => (await rtmp.liveStreams()).length === 0, 5000)).toBe(true);
     expect(await waitForNoMediaProcesses({ names: ['ffmpeg'] }, 5000)).toEqual([]);
     await rtmp.stop();
+  });
+});
+
+/** A TCP server that accepts connections and never reads or answers: a stalled ingest. */
+async function startBlackHole(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.pause();
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('destinations that stall or drop', () => {
+  it('retries them with backoff while the healthy destination streams on untouched', async () => {
+    const good = await startRtmpServer();
+    const flaky = await startRtmpServer();
+    const hole = await startBlackHole();
+    const server = await startTestServer({ EGRESS_IO_TIMEOUT_MS: '1500', EGRESS_RETRY_BASE_MS: '300', EGRESS_RETRY_LIMIT: '10' });
+    try {
+      await server.api('/v1/rooms', { method: 'POST', body: { name: 'flaky' } });
+      await SyntheticPublisher.start(server.sfu.room('flaky'), { identity: 'host', name: 'Host' });
+      const broadcasts = [
+        { name: 'good', stream_url: good.appUrl(), stream_key: 'good' },
+        { name: 'drop', stream_url: flaky.appUrl(), stream_key: 'drop' },
+        { name: 'stall', stream_url: `rtmp://127.0.0.1:${hole.port}/live`, stream_key: 'stall' },
+      ];
+      expect((await server.api('/v1/rooms/flaky/rtmp_broadcasts', { method: 'POST', body: { quality: '360p', broadcasts } })).status).toBe(201);
+      const relays = server.egress.composites.get('flaky')!.relays;
+      const info = (name: string) => relays.get(name)!.info();
+      await expect.poll(() => [info('good').status, info('drop').status], { timeout: 10_000 }).toEqual(['live', 'live']);
+      const goodPid = relays.get('good')!.pid;
+
+      await expect.poll(() => info('stall').retries, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      expect(info('stall').status).not.toBe('live');
+
+      await flaky.stop();
+      await expect.poll(() => info('drop').retries, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      expect(info('drop').status).toMatch(/retrying|starting/);
+
+      expect(info('good')).toMatchObject({ status: 'live', retries: 0 });
+      expect(relays.get('good')!.pid).toBe(goodPid);
+      expect(await good.liveStreams()).toEqual(['good']);
+    } finally {
+      await server.close();
+      await hole.close();
+      await flaky.stop();
+      await good.stop();
+    }
+    expect(await waitForNoMediaProcesses({ names: ['ffmpeg', 'nginx'] }, 5000)).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ import { errorBody, isServerError, toAppError } from './errors.js';
 import { loggerOptions } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { broadcastRoutes } from './routes/broadcasts.js';
+import { demoTokenRoutes } from './routes/demoTokens.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
 import { registerSignaling } from './signaling/route.js';
@@ -69,6 +70,8 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
   await app.register(healthRoutes(sfu, createMetrics(sfu)));
   await app.register(roomRoutes({ sfu, auth }));
   await app.register(broadcastRoutes(egress, auth));
+  // Dev mode only: with real credentials the route does not exist (404), so nobody mints tokens.
+  if (config.devMode) await app.register(demoTokenRoutes({ sfu, auth }));
   registerSignaling(app, { sfu, auth, egress, roomAutoCreate: config.roomAutoCreate, pingIntervalMs: config.wsPingIntervalMs });
   await registerDemo(app, config.demoDir);
   return app;

@@ -36,6 +36,7 @@ const EnvSchema = z.object({
   EGRESS_MAX_COMPOSITES: z.coerce.number().int().min(1).default(2),
   EGRESS_RETRY_LIMIT: z.coerce.number().int().min(0).default(5),
   EGRESS_RETRY_BASE_MS: z.coerce.number().int().min(50).default(1000),
+  EGRESS_IO_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
   EGRESS_BACKGROUND: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#101828'),
 });
 
@@ -65,6 +66,7 @@ export interface Config {
     maxComposites: number;
     retryLimit: number;
     retryBaseMs: number;
+    ioTimeoutMs: number;
     background: string;
   };
 }
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxComposites: e.EGRESS_MAX_COMPOSITES,
       retryLimit: e.EGRESS_RETRY_LIMIT,
       retryBaseMs: e.EGRESS_RETRY_BASE_MS,
+      ioTimeoutMs: e.EGRESS_IO_TIMEOUT_MS,
       background: e.EGRESS_BACKGROUND,
     },
   };

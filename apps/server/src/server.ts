@@ -38,7 +38,12 @@ export async function startServer(config: Config, options: { logStream?: { write
     maxComposites: config.egress.maxComposites,
     background: config.egress.background,
     placeholderColor: '#344054',
-    relay: { maxRetries: config.egress.retryLimit, retryBaseMs: config.egress.retryBaseMs, stallBytes: 8 * 1024 * 1024 },
+    relay: {
+      maxRetries: config.egress.retryLimit,
+      retryBaseMs: config.egress.retryBaseMs,
+      stallBytes: 8 * 1024 * 1024,
+      ioTimeoutMs: config.egress.ioTimeoutMs,
+    },
   });
   const app = await buildApp({ config, sfu, auth, egress, logStream: options.logStream });
   const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log });

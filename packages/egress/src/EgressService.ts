@@ -21,7 +21,7 @@ export interface EgressServiceOptions {
   maxComposites: number;
   background: string;
   placeholderColor: string;
-  relay: { maxRetries: number; retryBaseMs: number; stallBytes: number };
+  relay: { maxRetries: number; retryBaseMs: number; stallBytes: number; ioTimeoutMs: number };
 }
 
 export interface EgressServiceEvents extends Record<string, unknown[]> {

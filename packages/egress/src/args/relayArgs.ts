@@ -3,13 +3,14 @@
  * no encoding: a few percent of a core. `-progress` on stdout tells us when it is really sending.
  * The URL is the caller's; it has been checked to be rtmp:// or rtmps:// before it gets here.
  */
-export function relayArgs(destinationUrl: string): string[] {
+export function relayArgs(destinationUrl: string, ioTimeoutMs = 10_000): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'warning',
     '-fflags', '+nobuffer', '-analyzeduration', '0', '-probesize', '8192',
-    '-f', 'flv', '-i', 'pipe:0',
+    '-protocol_whitelist', 'pipe', '-f', 'flv', '-i', 'pipe:0',
     '-map', '0', '-c', 'copy',
-    '-rw_timeout', '10000000',
+    // A destination that stops reading (or never answers the handshake) fails after this long.
+    '-rw_timeout', String(ioTimeoutMs * 1000),
     '-f', 'flv', '-flvflags', 'no_duration_filesize',
     '-progress', 'pipe:1', '-stats_period', '0.5',
     destinationUrl,

@@ -16,7 +16,7 @@ export interface CompositeEgressOptions {
   background: string;
   placeholderColor: string;
   fontFile?: string;
-  relay: { maxRetries: number; retryBaseMs: number; stallBytes: number };
+  relay: { maxRetries: number; retryBaseMs: number; stallBytes: number; ioTimeoutMs: number };
 }
 
 export interface CompositeEgressEvents extends Record<string, unknown[]> {

@@ -136,6 +136,11 @@ export class Compositor {
 
   #draw(): void {
     this.#canvas.clear();
+    if (this.#tiles.length === 0) {
+      const { width, height } = this.options.preset;
+      const waiting = this.#placeholders.get('Waiting for participants', width, height);
+      if (waiting) this.#canvas.draw(waiting, { x: 0, y: 0, width, height });
+    }
     for (const tile of this.#tiles) {
       const frame = this.#inputs.frameFor(tile) ?? this.#placeholders.get(tile.subject.name, tile.width, tile.height);
       if (frame) this.#canvas.draw(frame, tile);

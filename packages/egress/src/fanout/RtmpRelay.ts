@@ -14,6 +14,8 @@ export interface RtmpRelayOptions {
   retryBaseMs: number;
   /** Bytes queued for a destination that does not read them before it counts as stalled. */
   stallBytes: number;
+  /** A destination silent for this long (handshake or writes) counts as stalled. */
+  ioTimeoutMs: number;
 }
 
 export type RelayEventType = 'started' | 'updated' | 'stopped' | 'failed';
@@ -96,7 +98,7 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     const url = destinationUrl(this.options.streamUrl, this.options.streamKey);
     let ffmpeg: FfmpegProcess;
     try {
-      ffmpeg = await FfmpegProcess.spawn(relayArgs(url), { pipes: { stdin: true, stdout: true } });
+      ffmpeg = await FfmpegProcess.spawn(relayArgs(url, this.options.ioTimeoutMs), { pipes: { stdin: true, stdout: true } });
     } catch (error) {
       return this.#onFailure(`cannot start FFmpeg: ${(error as Error).message}`);
     }

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorBodySchema, RoleSchema, RoomNameSchema } from '@roomcast/protocol';
+import type { Sfu } from '@roomcast/sfu';
+import type { Auth } from '../auth.js';
+
+// TODO(protocol): these two schemas belong in packages/protocol (rest.ts) beside CreateTokenBodySchema;
+// they live here until the protocol owner moves them, so the wire still has one definition.
+export const DemoTokenBodySchema = z.strictObject({
+  room: RoomNameSchema,
+  name: z.string().trim().min(1).max(64),
+  role: RoleSchema,
+});
+export type DemoTokenBody = z.infer<typeof DemoTokenBodySchema>;
+
+export const DemoTokenResponseSchema = z.object({ token: z.string(), room: RoomNameSchema });
+export type DemoTokenResponse = z.infer<typeof DemoTokenResponseSchema>;
+
+/** Demo sessions are short; a real backend picks its own lifetime. */
+const DEMO_TOKEN_TTL_SECONDS = 4 * 3600;
+
+/**
+ * `POST /v1/demo/tokens`: lets the demo's lobby mint its own participant token, with no backend
+ * of its own. Registered only in dev mode (the published dev key/secret are in use, so anyone can
+ * mint tokens anyway); with real credentials the route does not exist and answers 404.
+ */
+export function demoTokenRoutes(deps: { sfu: Sfu; auth: Auth }): FastifyPluginAsyncZod {
+  const { sfu, auth } = deps;
+  return async (app) => {
+    app.post('/v1/demo/tokens', {
+      schema: {
+        tags: ['demo'],
+        summary: 'Dev mode only: create-or-join a room and mint a participant token for the demo app',
+        body: DemoTokenBodySchema,
+        response: { 201: DemoTokenResponseSchema, 400: ErrorBodySchema, 409: ErrorBodySchema, 429: ErrorBodySchema },
+      },
+    }, async (request, reply) => {
+      const { room: roomName, name, role } = request.body;
+      const room = await sfu.ensureRoom(roomName);
+      // Two people may pick the same name: a random prefix keeps identities apart (the SFU
+      // replaces an earlier connection of the same identity).
+      const identity = `${randomBytes(6).toString('hex')}-${name}`;
+      const { token } = await auth.mintParticipant(room.name, { identity, name, role, ttl_seconds: DEMO_TOKEN_TTL_SECONDS });
+      return reply.code(201).send({ token, room: room.name });
+    });
+  };
+}

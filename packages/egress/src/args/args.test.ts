@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { qualityPreset } from '../composite/presets.js';
+import { audioDecoderArgs, videoDecoderArgs } from './decoderArgs.js';
+import { encoderArgs } from './encoderArgs.js';
+import { destinationUrl, redactStreamKey, relayArgs } from './relayArgs.js';
+
+const valueOf = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe('FFmpeg argument builders', () => {
+  it('lets decoders open only the SDP file and RTP over UDP, without probing', () => {
+    for (const args of [videoDecoderArgs({ sdpPath: '/tmp/x/input.sdp', width: 320, height: 180 }), audioDecoderArgs('/tmp/x/input.sdp')]) {
+      expect(valueOf(args, '-protocol_whitelist')).toBe('file,udp,rtp');
+      expect(valueOf(args, '-analyzeduration')).toBe('0');
+      expect(args.indexOf('-protocol_whitelist')).toBeLessThan(args.indexOf('-i'));
+    }
+  });
+
+  it('decodes video at the tile size, letterboxed, one raw frame per decoded frame', () => {
+    const args = videoDecoderArgs({ sdpPath: 's.sdp', width: 320, height: 180, labelFile: '/tmp/x/label.txt' });
+    expect(valueOf(args, '-vf')).toMatch(/^scale=320:180:force_original_aspect_ratio=decrease.*,pad=320:180:.*drawtext=textfile=\/tmp\/x\/label.txt:expansion=none/);
+    expect(valueOf(args, '-fps_mode')).toBe('passthrough');
+    expect(args.slice(-5)).toEqual(['-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']);
+  });
+
+  it('encodes the preset with a fixed 2 s GOP and capped bitrate, for RTMP ingest', () => {
+    const args = encoderArgs(qualityPreset('720p'));
+    expect(valueOf(args, '-s')).toBe('1280x720');
+    expect(valueOf(args, '-g')).toBe('60');
+    expect(valueOf(args, '-keyint_min')).toBe('60');
+    expect(valueOf(args, '-sc_threshold')).toBe('0');
+    expect(valueOf(args, '-maxrate')).toBe('3000k');
+    expect(valueOf(args, '-c:a')).toBe('aac');
+    expect(args.at(-1)).toBe('pipe:1');
+  });
+
+  it('relays by copying, to the destination URL only', () => {
+    const args = relayArgs('rtmp://host/app/key');
+    expect(valueOf(args, '-c')).toBe('copy');
+    expect(valueOf(args, '-protocol_whitelist')).toBe('pipe');
+    expect(args.at(-1)).toBe('rtmp://host/app/key');
+  });
+
+  it('joins stream URL and key, and redacts the key from anything shown', () => {
+    expect(destinationUrl('rtmp://a.rtmp.youtube.com/live2/', 'abcd-1234')).toBe('rtmp://a.rtmp.youtube.com/live2/abcd-1234');
+    expect(destinationUrl('rtmps://live.example/app')).toBe('rtmps://live.example/app');
+    const line = "[flv] rtmp://a.rtmp.youtube.com/live2/abcd-1234: Connection refused, key abcd-1234";
+    const redacted = redactStreamKey(line, 'abcd-1234');
+    expect(redacted).not.toContain('abcd-1234');
+    expect(redactStreamKey('rtmp://host/app/secretpath', undefined)).toBe('rtmp://host/app/[redacted]');
+  });
+});
