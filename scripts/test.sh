@@ -11,8 +11,15 @@ mkdir -p test-artifacts
 step() { echo; echo "=== $* ==="; }
 step lint;        pnpm run -s lint
 step typecheck;   pnpm run -s typecheck
-step unit;        pnpm exec vitest run --project unit
-step integration; pnpm exec vitest run --project int
-step end-to-end;  pnpm exec vitest run --project e2e
+suite() { pnpm exec vitest run --project "$1" --reporter=default --reporter=json --outputFile="test-artifacts/$1.json"; }
+step unit;        suite unit
+step integration; suite int
+step end-to-end;  suite e2e
 echo
-echo "all test suites passed"
+# One closing line over all three suites, in the plain form CI summaries read.
+node -e '
+  const fs = require("fs");
+  const runs = ["unit", "int", "e2e"].map((p) => JSON.parse(fs.readFileSync(`test-artifacts/${p}.json`, "utf8")));
+  const sum = (k) => runs.reduce((n, r) => n + r[k], 0);
+  console.log(`${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);
+'

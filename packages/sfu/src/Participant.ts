@@ -1,5 +1,5 @@
 import type { types as ms } from 'mediasoup';
-import { AppError, type Capability, type ParticipantInfo, type Role, type TrackSource } from '@roomcast/protocol';
+import { AppError, type Capability, CapabilitySchema, type ParticipantInfo, type Role, type TrackSource } from '@roomcast/protocol';
 import type { NotificationData, NotificationMethod } from '@roomcast/protocol';
 import { TypedEmitter } from './TypedEmitter.js';
 
@@ -27,17 +27,8 @@ export interface ParticipantEvents extends Record<string, unknown[]> {
   closed: [];
 }
 
-const ROLE_CAPABILITIES: Record<Role, Capability[]> = {
-  moderator: [
-    'publish',
-    'subscribe',
-    'start-broadcast',
-    'stop-broadcast',
-    'start-live-stream',
-    'stop-live-stream',
-    'start-media-stream',
-    'stop-media-stream',
-  ],
+const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
+  moderator: CapabilitySchema.options,
   participant: ['publish', 'subscribe'],
   viewer: ['subscribe'],
 };

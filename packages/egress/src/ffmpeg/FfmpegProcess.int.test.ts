@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeFfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
+import { isAlive } from '../testing/isAlive.js';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('FfmpegProcess', () => {
   it('reports a failing FFmpeg with the tail of its stderr', async () => {

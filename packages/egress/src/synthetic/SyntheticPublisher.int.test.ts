@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ms, type Room, Sfu } from '@roomcast/sfu';
 import { SyntheticPublisher } from './SyntheticPublisher.js';
+import { isAlive } from '../testing/isAlive.js';
 
 let sfu: Sfu;
 
@@ -25,14 +26,6 @@ function pgrep(marker: string): Promise<number[]> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Polls the producer's stats until RTP has arrived and mediasoup scores the stream. */
 async function waitForMedia(producer: ms.Producer, timeoutMs = 8000): Promise<ms.ProducerStat> {
