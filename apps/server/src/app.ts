@@ -67,7 +67,7 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
     },
   });
 
-  await app.register(healthRoutes(sfu, createMetrics(sfu)));
+  await app.register(healthRoutes(sfu, createMetrics(sfu, egress)));
   await app.register(roomRoutes({ sfu, auth }));
   await app.register(broadcastRoutes(egress, auth));
   // Dev mode only: with real credentials the route does not exist (404), so nobody mints tokens.

@@ -1,8 +1,9 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EgressService } from '@roomcast/egress';
 import type { Sfu } from '@roomcast/sfu';
 
 /** Prometheus metrics, read from the SFU's live state at scrape time (no counters to keep in sync). */
-export function createMetrics(sfu: Sfu): Registry {
+export function createMetrics(sfu: Sfu, egress: EgressService): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'roomcast_' });
   const count = (name: string, help: string, read: () => number): void => {
@@ -29,5 +30,36 @@ export function createMetrics(sfu: Sfu): Registry {
       }
     },
   });
+  registerEgressMetrics(registry, egress);
   return registry;
+}
+
+function registerEgressMetrics(registry: Registry, egress: EgressService): void {
+  const composites = () => [...egress.composites.values()];
+  new Gauge({
+    name: 'roomcast_egress_composites',
+    help: 'Rooms being composited (one encode each)',
+    registers: [registry],
+    collect() {
+      this.set(egress.composites.size);
+    },
+  });
+  new Gauge({
+    name: 'roomcast_egress_destinations',
+    help: 'RTMP(S) destinations by status',
+    labelNames: ['status'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const relay of composites().flatMap((c) => [...c.relays.values()])) this.inc({ status: relay.status });
+    },
+  });
+  new Gauge({
+    name: 'roomcast_egress_dropped_frames',
+    help: 'Composite frames dropped because an encoder could not keep up (running composites)',
+    registers: [registry],
+    collect() {
+      this.set(composites().reduce((n, c) => n + c.encoder.droppedFrames, 0));
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import type { ParticipantInfo, ProducerInfo, Role, TrackSource } from '@roomcast/protocol';
-import type { LocalSource, LocalTrack, RemoteTrack } from './tracks.js';
+import type { LocalSource, LocalTrack, RemoteTrack, Track } from './tracks.js';
 
 /** What local and remote participants share: the server's view of them. */
 export abstract class Participant {
@@ -10,6 +10,9 @@ export abstract class Participant {
   }
 
   abstract readonly isLocal: boolean;
+
+  /** Its tracks: published ones for the local participant, subscribed ones for a remote one. */
+  abstract get tracks(): readonly Track[];
 
   /** The server's id for this connection (a reconnect of the same identity gets a new one). */
   get id(): string {

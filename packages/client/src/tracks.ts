@@ -38,6 +38,16 @@ export class LocalTrack {
   markMuted(muted: boolean): void {
     this.#muted = muted;
   }
+
+  /**
+   * WebRTC statistics of the current producer's sender (`outbound-rtp`, and `remote-inbound-rtp`
+   * with the server's view of loss and round-trip time); undefined while not published.
+   */
+  async getStats(): Promise<RTCStatsReport | undefined> {
+    const producer = this.producer;
+    if (!producer || producer.closed) return undefined;
+    return producer.getStats();
+  }
 }
 
 /** A track of a remote participant, received through one mediasoup consumer. */
@@ -82,6 +92,15 @@ export class RemoteTrack {
   /** @internal */
   markMuted(muted: boolean): void {
     this.#muted = muted;
+  }
+
+  /**
+   * WebRTC statistics of this track's receiver (`inbound-rtp`: packets lost, jitter, frames...),
+   * e.g. for a connection-quality indicator. Undefined once the track was unsubscribed.
+   */
+  async getStats(): Promise<RTCStatsReport | undefined> {
+    if (this.consumer.closed) return undefined;
+    return this.consumer.getStats();
   }
 }
 

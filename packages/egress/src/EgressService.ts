@@ -47,6 +47,8 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     super();
     this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max);
     sfu.on('roomClosed', (room) => void this.#stopRoom(room));
+    // Probing FFmpeg for drawtext spawns it twice: do it now, not on the first broadcast's clock.
+    void drawtextSupport(ffmpegPath()).catch(() => undefined);
   }
 
   async startBroadcasts(roomName: string, body: StartRtmpBroadcastsBody): Promise<EgressState> {

@@ -33,6 +33,9 @@ describe('broadcast limits and validation', () => {
   it('refuses a second composite past the server limit, and a quality change on a running one', async () => {
     expect((await start('limits', { broadcasts: [destination('a')], quality: '360p' })).status).toBe(201);
     expect((await start('second', { broadcasts: [destination('a')] })).status).toBe(429);
+    const metrics = await (await server.api('/metrics', { auth: false })).text();
+    expect(metrics).toMatch(/^roomcast_egress_composites 1$/m);
+    expect(metrics).toMatch(/^roomcast_egress_destinations\{status="(starting|retrying)"\} 1$/m);
     expect((await start('limits', { broadcasts: [destination('b')], quality: '720p' })).status).toBe(409);
     expect((await server.api('/v1/rooms/limits/rtmp_broadcasts/nope/stop', { method: 'POST' })).status).toBe(404);
     expect((await server.api('/v1/rooms/limits/rtmp_broadcasts/stop', { method: 'POST' })).status).toBe(200);

@@ -13,6 +13,12 @@ describe('POST /v1/demo/tokens in dev mode', () => {
     await server.close();
   });
 
+  it('tells the demo that dev mode is on', async () => {
+    const response = await server.api('/v1/demo', { auth: false });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ dev_mode: true });
+  });
+
   it('creates the room and mints a token for it, with no management token', async () => {
     const response = await mint(server, { room: 'demo-lobby', name: 'Ann Lee', role: 'moderator' });
     expect(response.status).toBe(201);
@@ -66,10 +72,11 @@ describe('POST /v1/demo/tokens with real credentials', () => {
     await server.close();
   });
 
-  it('does not exist (404), and creates no room', async () => {
+  it('does not exist (404), nor does the dev-mode flag, and no room is created', async () => {
     const response = await mint(server, { room: 'sneaky', name: 'Eve', role: 'moderator' });
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
     expect(server.sfu.rooms.has('sneaky')).toBe(false);
+    expect((await server.api('/v1/demo', { auth: false })).status).toBe(404);
   });
 });

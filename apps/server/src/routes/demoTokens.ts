@@ -17,17 +17,24 @@ export type DemoTokenBody = z.infer<typeof DemoTokenBodySchema>;
 export const DemoTokenResponseSchema = z.object({ token: z.string(), room: RoomNameSchema });
 export type DemoTokenResponse = z.infer<typeof DemoTokenResponseSchema>;
 
+/** `GET /v1/demo`: lets the demo's lobby ask whether it may mint tokens (404 = it may not). */
+export const DemoInfoResponseSchema = z.object({ dev_mode: z.literal(true) });
+
 /** Demo sessions are short; a real backend picks its own lifetime. */
 const DEMO_TOKEN_TTL_SECONDS = 4 * 3600;
 
 /**
  * `POST /v1/demo/tokens`: lets the demo's lobby mint its own participant token, with no backend
- * of its own. Registered only in dev mode (the published dev key/secret are in use, so anyone can
+ * of its own (and `GET /v1/demo` tells the lobby the route exists). Registered only in dev mode (the published dev key/secret are in use, so anyone can
  * mint tokens anyway); with real credentials the route does not exist and answers 404.
  */
 export function demoTokenRoutes(deps: { sfu: Sfu; auth: Auth }): FastifyPluginAsyncZod {
   const { sfu, auth } = deps;
   return async (app) => {
+    app.get('/v1/demo', {
+      schema: { tags: ['demo'], summary: 'Dev mode only: tells the demo app it may mint tokens', response: { 200: DemoInfoResponseSchema } },
+    }, async () => ({ dev_mode: true as const }));
+
     app.post('/v1/demo/tokens', {
       schema: {
         tags: ['demo'],

@@ -2,8 +2,8 @@ import type { Layout } from '@roomcast/protocol';
 import type { Room } from '@roomcast/sfu';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { AudioMixer, SAMPLE_RATE } from './AudioMixer.js';
-import { FrameCanvas } from './FrameCanvas.js';
-import { computeLayout, type Tile } from './layout.js';
+import { FrameCanvas, type YuvFrame } from './FrameCanvas.js';
+import { computeLayout, type Rect, type Tile } from './layout.js';
 import { MediaClock } from './MediaClock.js';
 import { Placeholders } from './Placeholders.js';
 import type { QualityPreset } from './presets.js';
@@ -45,6 +45,8 @@ export class Compositor {
   #clock: MediaClock | undefined;
   #timer: NodeJS.Timeout | undefined;
   #relayoutScheduled = false;
+  #lastLayers: Layer[] = [];
+  #lastDrawn: Buffer | undefined;
   readonly #detach: Array<() => void> = [];
 
   constructor(
@@ -125,25 +127,44 @@ export class Compositor {
     if (!clock) return;
     const frames = clock.framesDue();
     if (frames > 0) {
-      this.#draw();
-      // A copy: the pipe may still hold the previous frame's buffer when the canvas is redrawn.
-      const frame = Buffer.from(this.#canvas.data);
+      const frame = this.#draw();
       for (let i = 0; i < frames; i++) this.sink.writeVideo(frame);
     }
     const samples = clock.samplesDue(AUDIO_CHUNK);
     if (samples > 0) this.sink.writeAudio(this.#mixer.mix(samples));
   }
 
-  #draw(): void {
+  /** The next picture; the previous one again when nothing on screen changed since. */
+  #draw(): Buffer {
+    const layers = this.#layers();
+    const unchanged =
+      this.#lastDrawn !== undefined && layers.length === this.#lastLayers.length && layers.every((l, i) => sameLayer(l, this.#lastLayers[i]!));
+    if (unchanged) return this.#lastDrawn!;
     this.#canvas.clear();
+    for (const { frame, rect } of layers) if (frame) this.#canvas.draw(frame, rect);
+    this.#lastLayers = layers;
+    this.#lastDrawn = this.#canvas.data;
+    return this.#lastDrawn;
+  }
+
+  /** What to draw where: each tile's newest picture (or its placeholder), or the empty-room card. */
+  #layers(): Layer[] {
     if (this.#tiles.length === 0) {
       const { width, height } = this.options.preset;
-      const waiting = this.#placeholders.get('Waiting for participants', width, height);
-      if (waiting) this.#canvas.draw(waiting, { x: 0, y: 0, width, height });
+      return [{ frame: this.#placeholders.get('Waiting for participants', width, height), rect: { x: 0, y: 0, width, height } }];
     }
-    for (const tile of this.#tiles) {
-      const frame = this.#inputs.frameFor(tile) ?? this.#placeholders.get(tile.subject.name, tile.width, tile.height);
-      if (frame) this.#canvas.draw(frame, tile);
-    }
+    return this.#tiles.map((tile) => ({
+      frame: this.#inputs.frameFor(tile) ?? this.#placeholders.get(tile.subject.name, tile.width, tile.height),
+      rect: tile,
+    }));
   }
+}
+
+interface Layer {
+  frame: YuvFrame | undefined;
+  rect: Rect;
+}
+
+function sameLayer(a: Layer, b: Layer): boolean {
+  return a.frame === b.frame && a.rect.x === b.rect.x && a.rect.y === b.rect.y && a.rect.width === b.rect.width && a.rect.height === b.rect.height;
 }

@@ -5,8 +5,11 @@ import { FlvTagReader } from '../fanout/FlvTagReader.js';
 import type { CompositeSink } from './Compositor.js';
 import type { QualityPreset } from './presets.js';
 
-/** Past this many queued frames the encoder is not keeping up: drop rather than grow without bound. */
-const MAX_QUEUED_FRAMES = 15;
+/**
+ * Past this many queued frames (1 s) the encoder is not keeping up: drop rather than grow without
+ * bound. Short stalls (x264 starting, a busy core) fit in the queue and lose nothing.
+ */
+const MAX_QUEUED_FRAMES = 30;
 
 /**
  * The composite's single encoder: raw frames and mixed audio in, H.264 + AAC FLV out, split into

@@ -36,7 +36,8 @@ export function rgbToYuv(hex: string): Yuv {
  * FFmpeg already at their tile size. Written by hand because no library composes raw YUV planes.
  */
 export class FrameCanvas {
-  readonly data: Buffer;
+  /** The picture being drawn; `clear()` starts a fresh one, so a finished picture is never overwritten. */
+  data: Buffer;
   readonly #background: Buffer;
 
   constructor(
@@ -53,8 +54,12 @@ export class FrameCanvas {
     this.#background.fill(v, lumaSize + lumaSize / 4);
   }
 
+  /**
+   * Starts a new picture from the background. A new buffer rather than an overwrite: the previous
+   * picture may still sit in the encoder pipe's queue, and one copy is all this costs.
+   */
   clear(): void {
-    this.#background.copy(this.data);
+    this.data = Buffer.from(this.#background);
   }
 
   /** Copies `frame` into `rect` (same size; anything outside the canvas is cut off). */
