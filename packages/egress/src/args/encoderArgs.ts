@@ -8,9 +8,12 @@ export function encoderArgs(p: QualityPreset): string[] {
   const gop = p.fps * p.keyframeIntervalS;
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'warning',
+    // Both inputs are fully described here: no probing, so the first frame is encoded at once.
+    '-probesize', '32', '-analyzeduration', '0',
     '-protocol_whitelist', 'pipe',
     '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${p.width}x${p.height}`, '-r', String(p.fps),
     '-thread_queue_size', '64', '-i', 'pipe:0',
+    '-probesize', '32', '-analyzeduration', '0',
     '-protocol_whitelist', 'pipe', '-f', 's16le', '-ar', '48000', '-ac', '1', '-thread_queue_size', '256', '-i', 'pipe:3',
     '-map', '0:v', '-map', '1:a',
     '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
