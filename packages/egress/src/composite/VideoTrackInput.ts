@@ -41,6 +41,7 @@ export class VideoTrackInput {
 
   static async start(options: VideoTrackInputOptions): Promise<VideoTrackInput> {
     const tap = await TrackTap.open(options.room, options.producerId, options.ports);
+    await preferLayerForTile(tap, options.width);
     const input = new VideoTrackInput(options, tap);
     try {
       await input.#spawn();
@@ -104,4 +105,19 @@ export class VideoTrackInput {
     await this.#decoder?.stop(1000);
     await this.tap.close();
   }
+}
+
+/**
+ * A simulcast camera sends three sizes: take the smallest that still fills the tile, so a grid
+ * thumbnail is not decoded from a full-HD stream (decoding is most of the egress's CPU).
+ */
+export function spatialLayerForWidth(tileWidth: number): number {
+  return tileWidth <= 360 ? 0 : tileWidth <= 720 ? 1 : 2;
+}
+
+async function preferLayerForTile(tap: TrackTap, tileWidth: number): Promise<void> {
+  const { consumer } = tap;
+  if (consumer.type !== 'simulcast') return;
+  // mediasoup clamps the preference to the layers the producer really sends.
+  await consumer.setPreferredLayers({ spatialLayer: spatialLayerForWidth(tileWidth) }).catch(() => undefined);
 }

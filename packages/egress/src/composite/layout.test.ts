@@ -89,3 +89,12 @@ describe('qualityPreset', () => {
     expect(qualityPreset('1080p-portrait')).toMatchObject({ width: 1080, height: 1920 });
   });
 });
+
+describe('spatialLayerForWidth', () => {
+  it('picks the smallest simulcast layer that fills the tile', async () => {
+    const { spatialLayerForWidth } = await import('./VideoTrackInput.js');
+    expect(spatialLayerForWidth(300)).toBe(0);
+    expect(spatialLayerForWidth(632)).toBe(1);
+    expect(spatialLayerForWidth(1280)).toBe(2);
+  });
+});
