@@ -74,3 +74,17 @@ export type StartLiveStreamBody = z.infer<typeof StartLiveStreamBodySchema>;
 
 /** 204 responses carry no body. */
 export const NoContentSchema = z.null();
+
+/** Dev mode only (`POST /v1/demo/tokens`): the demo's lobby mints its own token. */
+export const DemoTokenBodySchema = z.strictObject({
+  room: RoomNameSchema,
+  name: z.string().trim().min(1).max(64),
+  role: RoleSchema,
+});
+export type DemoTokenBody = z.infer<typeof DemoTokenBodySchema>;
+
+export const DemoTokenResponseSchema = z.object({ token: z.string(), room: RoomNameSchema });
+export type DemoTokenResponse = z.infer<typeof DemoTokenResponseSchema>;
+
+/** `GET /v1/demo`: tells the demo's lobby it may mint tokens (404 when not in dev mode). */
+export const DemoInfoResponseSchema = z.object({ dev_mode: z.literal(true) });

@@ -1,32 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { ErrorBodySchema, RoleSchema, RoomNameSchema } from '@roomcast/protocol';
+import {
+  DemoInfoResponseSchema,
+  DemoTokenBodySchema,
+  DemoTokenResponseSchema,
+  ErrorBodySchema,
+} from '@roomcast/protocol';
 import type { Sfu } from '@roomcast/sfu';
 import type { Auth } from '../auth.js';
-
-// TODO(protocol): these two schemas belong in packages/protocol (rest.ts) beside CreateTokenBodySchema;
-// they live here until the protocol owner moves them, so the wire still has one definition.
-export const DemoTokenBodySchema = z.strictObject({
-  room: RoomNameSchema,
-  name: z.string().trim().min(1).max(64),
-  role: RoleSchema,
-});
-export type DemoTokenBody = z.infer<typeof DemoTokenBodySchema>;
-
-export const DemoTokenResponseSchema = z.object({ token: z.string(), room: RoomNameSchema });
-export type DemoTokenResponse = z.infer<typeof DemoTokenResponseSchema>;
-
-/** `GET /v1/demo`: lets the demo's lobby ask whether it may mint tokens (404 = it may not). */
-export const DemoInfoResponseSchema = z.object({ dev_mode: z.literal(true) });
 
 /** Demo sessions are short; a real backend picks its own lifetime. */
 const DEMO_TOKEN_TTL_SECONDS = 4 * 3600;
 
 /**
  * `POST /v1/demo/tokens`: lets the demo's lobby mint its own participant token, with no backend
- * of its own (and `GET /v1/demo` tells the lobby the route exists). Registered only in dev mode (the published dev key/secret are in use, so anyone can
- * mint tokens anyway); with real credentials the route does not exist and answers 404.
+ * of its own (and `GET /v1/demo` tells the lobby the route exists). Registered only in dev mode (the
+ * published dev key/secret are in use, so anyone can mint tokens anyway); with real credentials the route does not exist and answers 404.
  */
 export function demoTokenRoutes(deps: { sfu: Sfu; auth: Auth }): FastifyPluginAsyncZod {
   const { sfu, auth } = deps;
