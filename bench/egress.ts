@@ -1,6 +1,6 @@
 /**
  * Egress benchmark (not a test: nothing here asserts on timing). See bench/README.md.
- * Run: pnpm bench:egress   (vitest is only the TypeScript runner; stdout is the JSON).
+ * Run: pnpm -s bench:egress   (vitest is only the TypeScript runner; stdout is the JSON).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +8,12 @@ import { test } from 'vitest';
 import { qualityPreset, SyntheticPublisher } from '@roomcast/egress';
 import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
 import { startRtmpServer, type RtmpServer } from '../test/support/rtmpServer.js';
+import { startCpuProfile } from './cpuProfile.js';
 import { FirstFrameReader } from './firstFrame.js';
 import { measureFloor, sleep } from './floor.js';
 import { machineInfo } from './machine.js';
 import { classify, isEgressFfmpeg, type Kind } from './processKinds.js';
-import { machineBusySeconds, ProcWindow, sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
+import { machineBusySeconds, ProcWindow, pssKb, sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
 
 const env = process.env;
 const [width, height] = (env.BENCH_SIZE ?? '640x360').split('x').map(Number) as [number, number];
@@ -26,6 +27,13 @@ const config = {
   window_s: Number(env.BENCH_WINDOW_S ?? 10),
 };
 const ROOM = 'bench-egress';
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+/** bench/results/egress-<timestamp>[-suffix].<ext> (bench/results/ is git-ignored). */
+function resultFile(suffix: string, ext: string): string {
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  return `${dir}egress-${stamp}${suffix ? `-${suffix}` : ''}.${ext}`;
+}
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
 const r1 = (n: number): number => Math.round(n * 10) / 10;
 
@@ -33,20 +41,38 @@ const r1 = (n: number): number => Math.round(n * 10) / 10;
 const collect = (): ProcSample[] => [...sampleDescendants(process.pid), sampleProcess(process.pid)!];
 const ofKind = (...kinds: Kind[]) => (s: ProcSample): boolean => kinds.includes(classify(s));
 
-/** Samples every 500 ms into each window given, until stopped. */
-function sampler(...windows: ProcWindow[]): () => void {
-  const timer = setInterval(() => windows.forEach((w) => w.tick()), 500);
-  return () => clearInterval(timer);
-}
+/**
+ * Samples the process tree every 500 ms, once for all open windows, so the sampling costs this
+ * process the same in the baseline as in a run.
+ */
+const sampler = {
+  windows: new Set<ProcWindow>(),
+  timer: undefined as NodeJS.Timeout | undefined,
+  open(window: ProcWindow): ProcWindow {
+    window.start(collect());
+    this.windows.add(window);
+    this.timer ??= setInterval(() => {
+      const samples = collect();
+      for (const w of this.windows) w.tick(samples);
+    }, 500);
+    return window;
+  },
+  close(window: ProcWindow): void {
+    this.windows.delete(window);
+    window.stop(collect());
+    if (this.windows.size === 0) this.stop();
+  },
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  },
+};
 
 async function steadyWindow(seconds: number): Promise<{ window: ProcWindow; machineBusyCores: number }> {
-  const window = new ProcWindow(collect);
   const busy0 = machineBusySeconds();
-  window.start();
-  const stop = sampler(window);
+  const window = sampler.open(new ProcWindow());
   await sleep(seconds * 1000);
-  stop();
-  window.stop();
+  sampler.close(window);
   return { window, machineBusyCores: r3((machineBusySeconds() - busy0) / window.seconds) };
 }
 
@@ -72,10 +98,22 @@ async function measureBaseline(): Promise<Baseline> {
 async function runDestinations(server: TestServer, rtmp: RtmpServer, count: number, baseline: Baseline) {
   const keys = Array.from({ length: count }, (_, i) => `run${count}-d${i + 1}`);
   const readers = keys.map((key) => new FirstFrameReader(rtmp.rtmpUrl(key)));
+  try {
+    return await measureRun(server, rtmp, keys, readers, baseline);
+  } finally {
+    await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' });
+    await Promise.all(readers.map((r) => r.cancel()));
+    await waitForNoEgressProcesses();
+  }
+}
+
+async function measureRun(server: TestServer, rtmp: RtmpServer, keys: string[], readers: FirstFrameReader[], baseline: Baseline) {
+  const count = keys.length;
   await sleep(1000); // players connected and waiting at nginx before the broadcast starts
-  const whole = new ProcWindow(collect, { egress: isEgressFfmpeg, node: ofKind('node') });
-  whole.start();
-  const stopWhole = sampler(whole);
+  const rssKinds: Kind[] = ['encoder', 'video_decoder', 'audio_decoder', 'relay'];
+  const whole = sampler.open(
+    new ProcWindow({ egress: isEgressFfmpeg, node: ofKind('node'), ...Object.fromEntries(rssKinds.map((kind) => [kind, ofKind(kind)])) }),
+  );
   const [t0, wall0] = [performance.now(), Date.now()];
   const response = await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts`, {
     method: 'POST',
@@ -91,9 +129,11 @@ async function runDestinations(server: TestServer, rtmp: RtmpServer, count: numb
   await sleep(Math.max(0, t0 + config.warmup_s * 1000 - performance.now()));
   const composite = server.egress.composites.get(ROOM);
   const dropped0 = composite?.encoder.droppedFrames ?? 0;
+  const profiling = env.BENCH_CPU_PROFILE && count === config.destination_counts[0] ? await startCpuProfile() : undefined;
   const { window, machineBusyCores } = await steadyWindow(config.window_s);
-  stopWhole();
-  whole.stop();
+  if (profiling) await profiling(resultFile(`node-${count}dest`, 'cpuprofile'));
+  sampler.close(whole);
+  const pssMb = collect().filter(isEgressFfmpeg).reduce((kb, p) => kb + pssKb(p.pid), 0) / 1024;
 
   const relays = [...(composite?.relays.values() ?? [])];
   const relayLive = relays.map((r) => r.info().started_at).filter((t) => t !== null).map((t) => Date.parse(t) - wall0);
@@ -124,7 +164,12 @@ async function runDestinations(server: TestServer, rtmp: RtmpServer, count: numb
       encoder_first_output_ms: composite?.encoder.firstOutputAt ? Math.round(composite.encoder.firstOutputAt - t0) : null,
       first_relay_live_ms: relayLive.length ? Math.min(...relayLive) : null,
     },
-    peak_rss_mb: { egress_ffmpeg: r1(whole.peakRssMb('egress')), node: r1(whole.peakRssMb('node')) },
+    peak_rss_mb: {
+      egress_ffmpeg: r1(whole.peakRssMb('egress')),
+      node: r1(whole.peakRssMb('node')),
+      by_kind: Object.fromEntries(rssKinds.map((kind) => [kind, r1(whole.peakRssMb(kind))])),
+      egress_ffmpeg_pss_at_end: r1(pssMb),
+    },
     relays_live_at_end: relays.filter((r) => r.status === 'live').length,
     encoder_dropped_frames_in_window: composite ? composite.encoder.droppedFrames - dropped0 : null,
     not_counted_cores: {
@@ -136,10 +181,6 @@ async function runDestinations(server: TestServer, rtmp: RtmpServer, count: numb
   };
   const errors = readers.filter((r) => r.firstFrameAt === undefined).map((r) => r.lastError);
   if (errors.length) console.error(`[bench] ${errors.length} destination(s) without a frame: ${errors[0]}`);
-
-  await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' });
-  await Promise.all(readers.map((r) => r.cancel()));
-  await waitForNoEgressProcesses();
   return result;
 }
 
@@ -173,12 +214,20 @@ async function runBenchmark(): Promise<object> {
       runs.push(await runDestinations(server, rtmp, count, baseline));
     }
     const one = runs.find((r) => r.destinations === 1);
-    for (const run of runs) {
-      (run as Record<string, unknown>).marginal_cpu_per_destination =
-        one && run.destinations > 1 ? r3((run.egress_cpu_cores - one.egress_cpu_cores) / (run.destinations - 1)) : null;
-    }
-    return { benchmark: 'egress', started_at: startedAt.toISOString(), duration_s: r1((Date.now() - startedAt.getTime()) / 1000), config, machine, method: METHOD, baseline, runs, floor };
+    const marginal = (k: number, cpu: number): number | null => (one && k > 1 ? r3((cpu - one.egress_cpu_cores) / (k - 1)) : null);
+    return {
+      benchmark: 'egress',
+      started_at: startedAt.toISOString(),
+      duration_s: r1((Date.now() - startedAt.getTime()) / 1000),
+      config,
+      machine,
+      method: METHOD,
+      baseline,
+      runs: runs.map((run) => ({ ...run, marginal_cpu_per_destination: marginal(run.destinations, run.egress_cpu_cores) })),
+      floor,
+    };
   } finally {
+    sampler.stop();
     await Promise.all(publishers.map((p) => p.stop()));
     await server?.close();
     await rtmp.stop();
@@ -191,7 +240,7 @@ const METHOD = {
   not_counted: 'publishers (stand-ins for remote participants), nginx (the destination), the first-frame readers, and the mediasoup worker (its extra load from the egress consumers is shown as not_counted_cores.sfu_worker_extra)',
   marginal_cpu_per_destination: '(egress_cpu_cores at k destinations - at 1) / (k - 1); relay_cpu_per_destination is the relays\' own cores / k',
   start_latency_ms: 'from just before the POST rtmp_broadcasts call to the first byte of the first decoded frame from an FFmpeg player per destination (connected and waiting at nginx before the call)',
-  peak_rss_mb: 'peak over 500 ms samples, from the API call to the end of the window, of the summed VmRSS of the egress FFmpeg processes; node separately (the whole server process)',
+  peak_rss_mb: 'peak over 500 ms samples, from the API call to the end of the window, of the summed VmRSS of the egress FFmpeg processes (also per kind); node separately (the whole server process). RSS counts shared library pages once per process: egress_ffmpeg_pss_at_end (PSS, /proc/<pid>/smaps_rollup, at the window end) splits them',
   floor: 'encoderArgs(qualityPreset(720p)) with lavfi testsrc2 + sine instead of pipe:0/pipe:3, same window; lavfi_source_cpu_cores is the sources alone to -f null',
   machine_busy_cores: 'whole-machine non-idle CPU during the window (/proc/stat): near nproc means the figures were taken under contention',
 };
@@ -199,9 +248,7 @@ const METHOD = {
 test('egress benchmark', async () => {
   const result = await runBenchmark();
   const json = JSON.stringify(result, null, 2);
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const file = `${dir}egress-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  const file = resultFile('', 'json');
   writeFileSync(file, `${json}\n`);
   process.stdout.write(`${json}\n`);
   console.error(`[bench] written to ${file}`);

@@ -35,11 +35,12 @@ export async function measureFloor(preset: QualityPreset, warmupS: number, windo
   const sourceArgs = ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...lavfi, '-map', '0:v', '-map', '1:a', '-f', 'null', '-'];
   const encode = await measureFfmpeg(floorArgs, warmupS, windowS);
   const source = await measureFfmpeg(sourceArgs, warmupS, windowS);
+  const r3 = (n: number): number => Math.round(n * 1000) / 1000;
   return {
-    cpu_cores: encode.cores,
-    lavfi_source_cpu_cores: source.cores,
-    encode_only_cpu_cores: encode.cores - source.cores,
-    peak_rss_mb: encode.peakRssMb,
+    cpu_cores: r3(encode.cores),
+    lavfi_source_cpu_cores: r3(source.cores),
+    encode_only_cpu_cores: r3(encode.cores - source.cores),
+    peak_rss_mb: Math.round(encode.peakRssMb * 10) / 10,
     args: floorArgs.join(' '),
   };
 }
@@ -52,12 +53,13 @@ async function measureFfmpeg(args: string[], warmupS: number, windowS: number): 
   try {
     await sleep(warmupS * 1000);
     const pid = child.pid!;
-    const window = new ProcWindow(() => [sampleProcess(pid)].filter((s) => s !== undefined), { ffmpeg: () => true });
-    window.start();
-    const timer = setInterval(() => window.tick(), 500);
+    const sample = () => [sampleProcess(pid)].filter((s) => s !== undefined);
+    const window = new ProcWindow({ ffmpeg: () => true });
+    window.start(sample());
+    const timer = setInterval(() => window.tick(sample()), 500);
     await sleep(windowS * 1000);
     clearInterval(timer);
-    window.stop();
+    window.stop(sample());
     if (child.exitCode !== null) throw new Error(`floor FFmpeg exited early: ${stderr.trim()}`);
     return { cores: window.cores(() => true), peakRssMb: window.peakRssMb('ffmpeg') };
   } finally {

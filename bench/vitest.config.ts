@@ -8,7 +8,7 @@ import root from '../vitest.config.js';
 export default defineConfig({
   resolve: root.resolve,
   test: {
-    include: [process.env.BENCH_FILE ?? 'bench/egress.ts'],
+    include: ['bench/egress.ts'],
     reporters: [{}],
     disableConsoleIntercept: true,
     testTimeout: 0,

@@ -6,13 +6,16 @@
 export function relayArgs(destinationUrl: string, ioTimeoutMs = 10_000): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'warning',
-    '-fflags', '+nobuffer', '-analyzeduration', '0', '-probesize', '8192',
+    // Short probing, but not `nobuffer`: that would drop the probed packets, first keyframe included,
+    // and every player would wait a whole GOP for the next one.
+    // (`-analyzeduration 0` would mean FFmpeg's default of 5 s; frame-rate probing is skipped.)
+    '-analyzeduration', '100000', '-probesize', '32768', '-fpsprobesize', '0',
     '-protocol_whitelist', 'pipe', '-f', 'flv', '-i', 'pipe:0',
     '-map', '0', '-c', 'copy',
     // A destination that stops reading (or never answers the handshake) fails after this long.
     '-rw_timeout', String(ioTimeoutMs * 1000),
     '-f', 'flv', '-flvflags', 'no_duration_filesize',
-    '-progress', 'pipe:1', '-stats_period', '0.5',
+    '-progress', 'pipe:1', '-stats_period', '0.2',
     destinationUrl,
   ];
 }

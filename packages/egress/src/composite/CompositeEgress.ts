@@ -46,7 +46,8 @@ export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
     const preset = qualityPreset(options.quality);
     const encoder = await Encoder.start(preset);
     const compositor = new Compositor({ ...options, preset }, encoder);
-    compositor.start();
+    // Inputs start once the encoder has produced its first frame, or after a second at most.
+    compositor.start(Promise.race([encoder.firstOutput, new Promise((r) => setTimeout(r, 1000))]));
     return new CompositeEgress(options, compositor, encoder);
   }
 

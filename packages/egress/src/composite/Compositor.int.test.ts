@@ -14,9 +14,10 @@ class RecordingSink implements CompositeSink {
   frames = 0;
   audioBytes = 0;
   last: Buffer | undefined;
-  writeVideo(frame: Buffer): void {
+  writeVideo(frame: Buffer, written: () => void): void {
     this.frames++;
-    this.last = frame;
+    this.last = Buffer.from(frame);
+    written();
   }
   writeAudio(pcm: Buffer): void {
     this.audioBytes += pcm.length;

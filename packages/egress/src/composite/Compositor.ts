@@ -2,7 +2,8 @@ import type { Layout } from '@roomcast/protocol';
 import type { Room } from '@roomcast/sfu';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { AudioMixer, SAMPLE_RATE } from './AudioMixer.js';
-import { FrameCanvas, type YuvFrame } from './FrameCanvas.js';
+import { FrameCanvas, type YuvFrame, yuvFrameSize } from './FrameCanvas.js';
+import { FramePool } from './FramePool.js';
 import { computeLayout, type Rect, type Tile } from './layout.js';
 import { MediaClock } from './MediaClock.js';
 import { Placeholders } from './Placeholders.js';
@@ -12,7 +13,8 @@ import { roomSubjects, type SubjectSource } from './roomSubjects.js';
 
 /** Where the compositor's output goes: the encoder's two input pipes. */
 export interface CompositeSink {
-  writeVideo(frame: Buffer): void;
+  /** Queues one picture; `written` is called once the bytes left (or were dropped), freeing the buffer. */
+  writeVideo(frame: Buffer, written: () => void): void;
   writeAudio(pcm: Buffer): void;
 }
 
@@ -37,6 +39,7 @@ const TICK_MS = 5;
  */
 export class Compositor {
   readonly #canvas: FrameCanvas;
+  readonly #pool: FramePool;
   readonly #mixer = new AudioMixer();
   readonly #placeholders: Placeholders;
   readonly #inputs: TrackInputs;
@@ -46,6 +49,8 @@ export class Compositor {
   #timer: NodeJS.Timeout | undefined;
   #relayoutScheduled = false;
   #lastLayers: Layer[] = [];
+  #inputsEnabled = false;
+  #stopped = false;
   #lastDrawn: Buffer | undefined;
   readonly #detach: Array<() => void> = [];
 
@@ -55,6 +60,7 @@ export class Compositor {
   ) {
     this.#layout = options.layout;
     this.#canvas = new FrameCanvas(options.preset.width, options.preset.height, options.background);
+    this.#pool = new FramePool(yuvFrameSize(options.preset.width, options.preset.height));
     this.#placeholders = new Placeholders(options.placeholderColor, options.fontFile);
     this.#inputs = new TrackInputs({ room: options.room, ports: options.ports, fontFile: options.fontFile, mixer: this.#mixer });
   }
@@ -63,13 +69,22 @@ export class Compositor {
     return this.#layout;
   }
 
-  /** Starts producing output at once (placeholders and silence until inputs deliver). */
-  start(): void {
+  /**
+   * Starts producing output at once (background and silence). The decoders and placeholder cards
+   * start when `inputsReady` settles: spawning a dozen FFmpeg processes blocks Node for a while,
+   * and the encoder's first frames (what a destination waits for) must not wait behind that.
+   */
+  start(inputsReady: Promise<unknown> = Promise.resolve()): void {
     this.#watchRoom();
     this.#relayout();
     this.#clock = new MediaClock(this.options.preset.fps, SAMPLE_RATE);
     this.#timer = setInterval(() => this.#tick(), TICK_MS);
     this.#tick();
+    void inputsReady.finally(() => {
+      if (this.#stopped) return;
+      this.#inputsEnabled = true;
+      this.#relayout();
+    });
   }
 
   setLayout(layout: Layout): void {
@@ -83,6 +98,7 @@ export class Compositor {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     clearInterval(this.#timer);
     for (const detach of this.#detach.splice(0)) detach();
     await this.#inputs.closeAll();
@@ -119,7 +135,7 @@ export class Compositor {
       activeSpeakerId: room.activeSpeakerId,
     });
     this.#tiles = tiles.map((tile) => ({ ...tile, source: tile.subject as SubjectSource }));
-    this.#inputs.update(this.#tiles);
+    if (this.#inputsEnabled) this.#inputs.update(this.#tiles);
   }
 
   #tick(): void {
@@ -128,7 +144,10 @@ export class Compositor {
     const frames = clock.framesDue();
     if (frames > 0) {
       const frame = this.#draw();
-      for (let i = 0; i < frames; i++) this.sink.writeVideo(frame);
+      for (let i = 0; i < frames; i++) {
+        this.#pool.retain(frame);
+        this.sink.writeVideo(frame, () => this.#pool.release(frame));
+      }
     }
     const samples = clock.samplesDue(AUDIO_CHUNK);
     if (samples > 0) this.sink.writeAudio(this.#mixer.mix(samples));
@@ -140,15 +159,18 @@ export class Compositor {
     const unchanged =
       this.#lastDrawn !== undefined && layers.length === this.#lastLayers.length && layers.every((l, i) => sameLayer(l, this.#lastLayers[i]!));
     if (unchanged) return this.#lastDrawn!;
-    this.#canvas.clear();
+    const target = this.#pool.acquire();
+    this.#canvas.clear(target);
     for (const { frame, rect } of layers) if (frame) this.#canvas.draw(frame, rect);
+    if (this.#lastDrawn) this.#pool.release(this.#lastDrawn);
     this.#lastLayers = layers;
-    this.#lastDrawn = this.#canvas.data;
-    return this.#lastDrawn;
+    this.#lastDrawn = target;
+    return target;
   }
 
   /** What to draw where: each tile's newest picture (or its placeholder), or the empty-room card. */
   #layers(): Layer[] {
+    if (!this.#inputsEnabled) return [];
     if (this.#tiles.length === 0) {
       const { width, height } = this.options.preset;
       return [{ frame: this.#placeholders.get('Waiting for participants', width, height), rect: { x: 0, y: 0, width, height } }];

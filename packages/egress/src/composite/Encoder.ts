@@ -21,6 +21,9 @@ export class Encoder implements CompositeSink {
   readonly #frameBytes: number;
   #droppedFrames = 0;
   #firstTagAt: number | undefined;
+  #onFirstOutput: () => void = () => undefined;
+  /** Settles with the first encoded output (or when FFmpeg exits without any). */
+  readonly firstOutput = new Promise<void>((resolve) => (this.#onFirstOutput = resolve));
 
   private constructor(
     readonly ffmpeg: FfmpegProcess,
@@ -28,6 +31,7 @@ export class Encoder implements CompositeSink {
   ) {
     this.#frameBytes = preset.width * preset.height * 1.5;
     ffmpeg.stdout.on('data', (chunk: Buffer) => this.#onOutput(chunk));
+    void ffmpeg.exited.then(() => this.#onFirstOutput());
   }
 
   static async start(preset: QualityPreset): Promise<Encoder> {
@@ -48,14 +52,14 @@ export class Encoder implements CompositeSink {
     return this.#firstTagAt;
   }
 
-  writeVideo(frame: Buffer): void {
+  writeVideo(frame: Buffer, written: () => void): void {
     const stdin = this.ffmpeg.stdin;
-    if (!this.ffmpeg.running || stdin.destroyed) return;
+    if (!this.ffmpeg.running || stdin.destroyed) return written();
     if (stdin.writableLength > MAX_QUEUED_FRAMES * this.#frameBytes) {
       this.#droppedFrames++;
-      return;
+      return written();
     }
-    stdin.write(frame);
+    stdin.write(frame, () => written());
   }
 
   writeAudio(pcm: Buffer): void {
@@ -77,6 +81,7 @@ export class Encoder implements CompositeSink {
     for (const tag of this.#reader.push(chunk)) {
       if (this.#firstTagAt === undefined) {
         this.#firstTagAt = performance.now();
+        this.#onFirstOutput();
         this.fanout.setHeader(this.#reader.header!);
       }
       this.fanout.push(tag);

@@ -55,11 +55,16 @@ export class FrameCanvas {
   }
 
   /**
-   * Starts a new picture from the background. A new buffer rather than an overwrite: the previous
-   * picture may still sit in the encoder pipe's queue, and one copy is all this costs.
+   * Starts a new picture from the background, in `target` when given (a pooled buffer: the
+   * previous picture may still sit in the encoder pipe's queue, so it is never drawn over).
    */
-  clear(): void {
-    this.data = Buffer.from(this.#background);
+  clear(target?: Buffer): void {
+    if (target) {
+      this.#background.copy(target);
+      this.data = target;
+    } else {
+      this.#background.copy(this.data);
+    }
   }
 
   /** Copies `frame` into `rect` (same size; anything outside the canvas is cut off). */

@@ -9,9 +9,16 @@ describe('FrameSplitter', () => {
     expect([...splitter.push(Buffer.from([6, 7, 8]))!]).toEqual([5, 6, 7, 8]);
   });
 
-  it('keeps only the newest of several frames in one chunk', () => {
+  it('keeps the newest frame intact while the next one fills', () => {
     const splitter = new FrameSplitter(2);
-    expect([...splitter.push(Buffer.from([1, 1, 2, 2, 3]))!]).toEqual([2, 2]);
-    expect([...splitter.push(Buffer.from([3]))!]).toEqual([3, 3]);
+    const first = splitter.push(Buffer.from([1, 1]))!;
+    expect(splitter.push(Buffer.from([2]))).toBeUndefined();
+    expect([...first]).toEqual([1, 1]);
+  });
+
+  it('reports the last whole frame when a chunk holds several', () => {
+    const splitter = new FrameSplitter(2);
+    const last = splitter.push(Buffer.from([1, 1, 2, 2, 3]))!;
+    expect([...last]).toEqual([2, 2]);
   });
 });
