@@ -34,7 +34,11 @@ export async function createWebRtcTransport(
  * ICE and DTLS state: if the transport stays disconnected/failed past the grace period, the
  * participant is told to go (`mediaTimeout`). Recovering in time cancels it.
  */
-function watchMediaLiveness(transport: ms.WebRtcTransport, participant: Participant, graceMs: number): void {
+export function watchMediaLiveness(
+  transport: Pick<ms.WebRtcTransport, 'on' | 'observer'>,
+  participant: Pick<Participant, 'safeEmit'>,
+  graceMs: number,
+): void {
   let timer: NodeJS.Timeout | undefined;
   const arm = (): void => {
     timer ??= setTimeout(() => participant.safeEmit('mediaTimeout'), graceMs);
