@@ -22,6 +22,7 @@ const config = {
   video: { width, height, fps: Number(env.BENCH_FPS ?? 30) },
   quality: '720p' as const,
   layout: 'grid' as const,
+  x264_preset: env.EGRESS_X264_PRESET ?? 'veryfast',
   destination_counts: (env.BENCH_DESTINATIONS ?? '1,2,4,8').split(',').map(Number),
   warmup_s: Number(env.BENCH_WARMUP_S ?? 5),
   window_s: Number(env.BENCH_WINDOW_S ?? 10),
@@ -198,7 +199,8 @@ async function runBenchmark(): Promise<object> {
   let server: TestServer | undefined;
   const publishers: SyntheticPublisher[] = [];
   try {
-    server = await startTestServer();
+    // The encoder preset under test (EGRESS_X264_PRESET, veryfast by default), for server and floor alike.
+    server = await startTestServer(process.env.EGRESS_X264_PRESET ? { EGRESS_X264_PRESET: process.env.EGRESS_X264_PRESET } : {});
     const created = await server.api('/v1/rooms', { method: 'POST', body: { name: ROOM } });
     if (created.status !== 201) throw new Error(`create room: ${created.status} ${await created.text()}`);
     const room = server.sfu.room(ROOM);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { ffmpegPath, type QualityPreset } from '@roomcast/egress';
-import { encoderArgs } from '../packages/egress/src/args/encoderArgs.js';
+import { encoderArgs, type X264Speed } from '../packages/egress/src/args/encoderArgs.js';
 import { ProcWindow, sampleProcess } from './procstat.js';
 
 export interface FloorResult {
@@ -20,7 +20,7 @@ export interface FloorResult {
  * pipe:1 (stdout is /dev/null here).
  */
 export async function measureFloor(preset: QualityPreset, warmupS: number, windowS: number): Promise<FloorResult> {
-  const args = encoderArgs(preset);
+  const args = encoderArgs(preset, (process.env.EGRESS_X264_PRESET as X264Speed | undefined) ?? 'veryfast');
   const firstInput = args.indexOf('-f');
   const outputs = args.indexOf('-map');
   const inputs = args.slice(firstInput, outputs);

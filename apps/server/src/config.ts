@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   EGRESS_RETRY_LIMIT: z.coerce.number().int().min(0).default(5),
   EGRESS_RETRY_BASE_MS: z.coerce.number().int().min(50).default(1000),
   EGRESS_IO_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
+  EGRESS_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
   EGRESS_BACKGROUND: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#101828'),
 });
 
@@ -67,6 +68,7 @@ export interface Config {
     retryLimit: number;
     retryBaseMs: number;
     ioTimeoutMs: number;
+    x264Speed: Env['EGRESS_X264_PRESET'];
     background: string;
   };
 }
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryLimit: e.EGRESS_RETRY_LIMIT,
       retryBaseMs: e.EGRESS_RETRY_BASE_MS,
       ioTimeoutMs: e.EGRESS_IO_TIMEOUT_MS,
+      x264Speed: e.EGRESS_X264_PRESET,
       background: e.EGRESS_BACKGROUND,
     },
   };

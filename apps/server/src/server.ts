@@ -37,6 +37,7 @@ export async function startServer(config: Config, options: { logStream?: { write
     maxDestinationsPerServer: config.egress.maxDestinations,
     maxComposites: config.egress.maxComposites,
     background: config.egress.background,
+    x264Speed: config.egress.x264Speed,
     placeholderColor: '#344054',
     relay: {
       maxRetries: config.egress.retryLimit,

@@ -61,9 +61,12 @@ export class AudioMixer {
     const acc = new Int32Array(samples);
     for (const input of this.#inputs.values()) {
       const pcm = input.take(bytes);
-      for (let i = 0; i < samples; i++) acc[i]! += pcm.readInt16LE(i * 2);
+      // Typed-array views (little-endian hosts, as every supported platform is) instead of readInt16LE per sample.
+      const view = new Int16Array(pcm.buffer, pcm.byteOffset, samples);
+      for (let i = 0; i < samples; i++) acc[i]! += view[i]!;
     }
-    for (let i = 0; i < samples; i++) out.writeInt16LE(Math.max(-32768, Math.min(32767, acc[i]!)), i * 2);
+    const mixed = new Int16Array(out.buffer, out.byteOffset, samples);
+    for (let i = 0; i < samples; i++) mixed[i] = Math.max(-32768, Math.min(32767, acc[i]!));
     return out;
   }
 }
