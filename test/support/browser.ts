@@ -1,7 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium, never a downloaded browser. */
@@ -51,28 +48,4 @@ export async function launchBrowser(): Promise<TestBrowser> {
       await browser.close();
     },
   };
-}
-
-/** Counts frames a page has decoded from remote video, from WebRTC stats (`inbound-rtp`). */
-export async function framesDecoded(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const w = window as unknown as { roomcast?: { stats?: () => Promise<number> } };
-    if (w.roomcast?.stats) return w.roomcast.stats();
-    let frames = 0;
-    for (const video of Array.from(document.querySelectorAll('video'))) {
-      const quality = (video as HTMLVideoElement).getVideoPlaybackQuality?.();
-      if (video.dataset.remote === 'true' && quality) frames += quality.totalVideoFrames;
-    }
-    return frames;
-  });
-}
-
-export function artifactDir(name: string): string {
-  const dir = join(process.cwd(), 'test-artifacts', name);
-  rmSync(dir, { recursive: true, force: true });
-  return dir;
-}
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }

@@ -1,4 +1,4 @@
-import { AppError, type ErrorBody, type ErrorCode, ERROR_STATUS } from '@roomcast/protocol';
+import { AppError, type ErrorBody, type ErrorCode } from '@roomcast/protocol';
 
 interface FastifyLikeError {
   statusCode?: number;
@@ -43,5 +43,5 @@ export function errorBody(error: AppError): ErrorBody {
 }
 
 export function isServerError(error: AppError): boolean {
-  return ERROR_STATUS[error.code] >= 500;
+  return error.status >= 500;
 }

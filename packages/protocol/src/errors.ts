@@ -45,10 +45,6 @@ export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
 export const ErrorBodySchema = z.object({ error: ErrorDetailSchema });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-export function statusForCode(code: ErrorCode): number {
-  return ERROR_STATUS[code];
-}
-
 /**
  * The one error type the server raises on purpose. `code` picks the HTTP status and is sent to
  * clients with `message`; `cause` is for logs only. `destination` marks errors caused by a

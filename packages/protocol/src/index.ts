@@ -1,3 +1,4 @@
+export * from './backoff.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './egress.js';

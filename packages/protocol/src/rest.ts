@@ -65,12 +65,6 @@ export const BroadcastParamsSchema = z.object({ room: RoomNameSchema, name: Broa
 export const EgressResponseSchema = z.object({ egress: EgressStateSchema });
 export type EgressResponse = z.infer<typeof EgressResponseSchema>;
 
-export const StartLiveStreamBodySchema = z.strictObject({
-  quality: QualitySchema.optional(),
-  layout: LayoutSchema.optional(),
-  recording: z.strictObject({ hls_vod: z.boolean() }).optional(),
-});
-export type StartLiveStreamBody = z.infer<typeof StartLiveStreamBodySchema>;
 
 /** 204 responses carry no body. */
 export const NoContentSchema = z.null();

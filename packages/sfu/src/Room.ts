@@ -85,7 +85,6 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Marks the participant joined, announces it, and subscribes it to everything already published. */
   join(participant: Participant, rtpCapabilities: ms.RtpCapabilities): void {
     if (participant.joined) throw new AppError('already_joined', 'already joined');
-    if (!this.router.rtpCapabilities.codecs?.length) throw new AppError('internal', 'router has no codecs');
     participant.rtpCapabilities = rtpCapabilities;
     participant.joined = true;
     for (const other of this.#others(participant)) other.notify('participantJoined', { participant: participant.info() });

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   CreateRoomBodySchema,
   CreateTokenBodySchema,
-  ErrorBodySchema,
   NoContentSchema,
   RoomListResponseSchema,
   RoomParamsSchema,
@@ -11,26 +10,25 @@ import {
 } from '@roomcast/protocol';
 import type { Sfu } from '@roomcast/sfu';
 import type { Auth } from '../auth.js';
+import { ADMIN_ERRORS, ADMIN_SECURITY, requireAdmin } from './adminRoutes.js';
 
 export interface RoomRoutesDeps {
   sfu: Sfu;
   auth: Auth;
 }
 
-const errors = { 400: ErrorBodySchema, 401: ErrorBodySchema, 403: ErrorBodySchema, 404: ErrorBodySchema };
-const security = [{ bearer: [] }];
 
 /** Management API for rooms and participant tokens. Every route needs an admin token. */
 export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsyncZod {
   const { sfu, auth } = deps;
   return async (app) => {
-    app.addHook('onRequest', async (request) => auth.verifyAdmin(request.headers.authorization));
+    requireAdmin(app, auth);
 
     app.post('/v1/rooms', {
       schema: {
-        tags: ['rooms'], summary: 'Create a room', security,
+        tags: ['rooms'], summary: 'Create a room', security: ADMIN_SECURITY,
         body: CreateRoomBodySchema.nullish(),
-        response: { 201: RoomResponseSchema, 409: ErrorBodySchema, 429: ErrorBodySchema, ...errors },
+        response: { 201: RoomResponseSchema, ...ADMIN_ERRORS },
       },
     }, async (request, reply) => {
       const room = await sfu.createRoom(request.body?.name);
@@ -38,18 +36,18 @@ export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsyncZod {
     });
 
     app.get('/v1/rooms', {
-      schema: { tags: ['rooms'], summary: 'List rooms', security, response: { 200: RoomListResponseSchema, ...errors } },
+      schema: { tags: ['rooms'], summary: 'List rooms', security: ADMIN_SECURITY, response: { 200: RoomListResponseSchema, ...ADMIN_ERRORS } },
     }, async () => ({ rooms: [...sfu.rooms.values()].map((room) => room.info()) }));
 
     app.get('/v1/rooms/:room', {
       schema: {
-        tags: ['rooms'], summary: 'A room with its participants and egress', security,
-        params: RoomParamsSchema, response: { 200: RoomResponseSchema, ...errors },
+        tags: ['rooms'], summary: 'A room with its participants and egress', security: ADMIN_SECURITY,
+        params: RoomParamsSchema, response: { 200: RoomResponseSchema, ...ADMIN_ERRORS },
       },
     }, async (request) => ({ room: sfu.room(request.params.room).info() }));
 
     app.delete('/v1/rooms/:room', {
-      schema: { tags: ['rooms'], summary: 'Close a room and everything it feeds', security, params: RoomParamsSchema, response: { 204: NoContentSchema, ...errors } },
+      schema: { tags: ['rooms'], summary: 'Close a room and everything it feeds', security: ADMIN_SECURITY, params: RoomParamsSchema, response: { 204: NoContentSchema, ...ADMIN_ERRORS } },
     }, async (request, reply) => {
       sfu.room(request.params.room).close('deleted');
       return reply.code(204).send(null);
@@ -57,9 +55,9 @@ export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsyncZod {
 
     app.post('/v1/rooms/:room/tokens', {
       schema: {
-        tags: ['rooms'], summary: 'Mint a participant token for the client SDK', security,
+        tags: ['rooms'], summary: 'Mint a participant token for the client SDK', security: ADMIN_SECURITY,
         params: RoomParamsSchema, body: CreateTokenBodySchema,
-        response: { 201: TokenResponseSchema, ...errors },
+        response: { 201: TokenResponseSchema, ...ADMIN_ERRORS },
       },
     }, async (request, reply) => {
       const room = sfu.room(request.params.room);

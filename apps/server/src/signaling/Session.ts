@@ -15,7 +15,6 @@ import type { Participant, Room } from '@roomcast/sfu';
 import { isServerError, toAppError } from '../errors.js';
 import { PRE_JOIN_METHODS, type Handler, type HandlerTable, type SessionContext } from './types.js';
 
-const CloseCode = SignalCloseCode;
 
 type RequestId = string | number | null;
 
@@ -27,7 +26,7 @@ export class Session {
   readonly #ctx: SessionContext;
   #alive = true;
   #pingTimer: NodeJS.Timeout | undefined;
-  #closeCode: number = CloseCode.left;
+  #closeCode: number = SignalCloseCode.left;
 
   constructor(
     readonly socket: WebSocket,
@@ -41,15 +40,15 @@ export class Session {
     socket.on('message', (raw, isBinary) => void this.#onMessage(raw.toString(), isBinary));
     socket.on('pong', () => (this.#alive = true));
     socket.on('close', () => this.#onSocketClosed());
-    participant.once('mediaTimeout', () => (this.#closeCode = CloseCode.mediaTimeout));
+    participant.once('mediaTimeout', () => (this.#closeCode = SignalCloseCode.mediaTimeout));
     participant.once('closed', () => this.#closeSocket());
     this.#pingTimer = setInterval(() => this.#ping(), pingIntervalMs);
   }
 
   /** Sends a notification; dropped silently when the socket is no longer open. */
   notify<M extends NotificationMethod>(method: M, data: NotificationData<M>): void {
-    if (method === 'roomClosed') this.#closeCode = CloseCode.roomClosed;
-    if (method === 'replaced') this.#closeCode = CloseCode.replaced;
+    if (method === 'roomClosed') this.#closeCode = SignalCloseCode.roomClosed;
+    if (method === 'replaced') this.#closeCode = SignalCloseCode.replaced;
     this.#send({ method, data });
   }
 
@@ -98,7 +97,7 @@ export class Session {
   #ping(): void {
     if (!this.#alive) {
       this.log.info({ participant: this.participant.id }, 'signaling ping timeout');
-      this.#closeCode = CloseCode.pingTimeout;
+      this.#closeCode = SignalCloseCode.pingTimeout;
       this.socket.terminate();
       return;
     }

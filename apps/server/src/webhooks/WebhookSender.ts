@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import { SIGNATURE_HEADER, type WebhookEvent, type WebhookEventType } from '@roomcast/protocol';
+import { backoffDelay, SIGNATURE_HEADER, type WebhookEvent, type WebhookEventType } from '@roomcast/protocol';
 
 export interface WebhookSenderOptions {
   urls: string[];
@@ -72,7 +72,7 @@ export class WebhookSender {
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
         this.#track(this.#deliver(url, event, body, attempt + 1));
-      }, baseDelayMs * 2 ** (attempt - 1));
+      }, backoffDelay(attempt - 1, { initialDelayMs: baseDelayMs, maxDelayMs: 5 * 60_000, factor: 2, jitter: 0.2 }));
       this.#timers.add(timer);
     }
   }

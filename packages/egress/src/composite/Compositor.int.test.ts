@@ -81,7 +81,7 @@ describe('Compositor (real worker, real FFmpeg decoders)', () => {
     const framesBefore = sink.frames;
     const startedAt = performance.now();
     await room.setProducerPaused(publishers[0]!.participant, publishers[0]!.videoProducer!.id, true);
-    await expect.poll(() => compositor.tiles()[0]!.source.videoProducerId, { timeout: 1000 }).toBeNull();
+    await expect.poll(() => compositor.tiles()[0]!.subject.videoProducerId, { timeout: 1000 }).toBeNull();
 
     await publishers[1]!.stop();
     await expect.poll(() => compositor.tiles().length, { timeout: 1000 }).toBe(1);

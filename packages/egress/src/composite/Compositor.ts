@@ -44,7 +44,7 @@ export class Compositor {
   readonly #placeholders: Placeholders;
   readonly #inputs: TrackInputs;
   #layout: Layout;
-  #tiles: Array<Tile & { source: SubjectSource }> = [];
+  #tiles: Array<Tile<SubjectSource>> = [];
   #clock: MediaClock | undefined;
   #timer: NodeJS.Timeout | undefined;
   #relayoutScheduled = false;
@@ -93,7 +93,7 @@ export class Compositor {
   }
 
   /** The subjects on screen now, for tests and status. */
-  tiles(): ReadonlyArray<Tile & { source: SubjectSource }> {
+  tiles(): ReadonlyArray<Tile<SubjectSource>> {
     return this.#tiles;
   }
 
@@ -126,15 +126,13 @@ export class Compositor {
 
   #relayout(): void {
     const { room, preset } = this.options;
-    const sources = roomSubjects(room);
-    const tiles = computeLayout({
+    this.#tiles = computeLayout({
       layout: this.#layout,
       width: preset.width,
       height: preset.height,
-      subjects: sources,
+      subjects: roomSubjects(room),
       activeSpeakerId: room.activeSpeakerId,
     });
-    this.#tiles = tiles.map((tile) => ({ ...tile, source: tile.subject as SubjectSource }));
     if (this.#inputsEnabled) this.#inputs.update(this.#tiles);
   }
 

@@ -69,12 +69,7 @@ export class Encoder implements CompositeSink {
 
   /** Ends the inputs so FFmpeg flushes its last frames, then makes sure it is gone. */
   async stop(): Promise<void> {
-    if (!this.ffmpeg.running) return;
-    this.ffmpeg.stdin.end();
-    this.ffmpeg.inputPipe(3).end();
-    const timeout = new Promise((resolve) => setTimeout(resolve, 2000));
-    await Promise.race([this.ffmpeg.exited, timeout]);
-    await this.ffmpeg.stop(1000);
+    await this.ffmpeg.finish(2000);
   }
 
   #onOutput(chunk: Buffer): void {

@@ -33,15 +33,15 @@ export class TrackInputs {
   readonly #video = new Map<string, VideoSlot>();
   readonly #audio = new Map<string, AudioTrackInput | 'starting'>();
   #closed = false;
-  #lastTiles: Array<Tile & { source: SubjectSource }> = [];
+  #lastTiles: Array<Tile<SubjectSource>> = [];
 
   constructor(readonly options: TrackInputsOptions) {}
 
-  update(tiles: Array<Tile & { source: SubjectSource }>): void {
+  update(tiles: Array<Tile<SubjectSource>>): void {
     if (this.#closed) return;
     this.#lastTiles = tiles;
-    const wanted = new Map<string, Tile & { source: SubjectSource }>();
-    for (const tile of tiles) if (tile.source.videoProducerId) wanted.set(tile.source.videoProducerId, tile);
+    const wanted = new Map<string, Tile<SubjectSource>>();
+    for (const tile of tiles) if (tile.subject.videoProducerId) wanted.set(tile.subject.videoProducerId, tile);
     for (const [producerId, slot] of this.#video) {
       if (!wanted.has(producerId)) {
         this.#video.delete(producerId);
@@ -54,8 +54,8 @@ export class TrackInputs {
   }
 
   /** The newest picture for a tile, at the tile's size, if a decoder has one. */
-  frameFor(tile: Tile & { source?: SubjectSource }): YuvFrame | undefined {
-    const producerId = (tile.subject as SubjectSource).videoProducerId;
+  frameFor(tile: Tile<SubjectSource>): YuvFrame | undefined {
+    const producerId = tile.subject.videoProducerId;
     if (!producerId) return undefined;
     const slot = this.#video.get(producerId);
     if (!slot) return undefined;

@@ -16,15 +16,15 @@ export interface Rect {
   height: number;
 }
 
-export interface Tile extends Rect {
-  subject: LayoutSubject;
+export interface Tile<S extends LayoutSubject = LayoutSubject> extends Rect {
+  subject: S;
 }
 
-export interface LayoutInput {
+export interface LayoutInput<S extends LayoutSubject = LayoutSubject> {
   layout: Layout;
   width: number;
   height: number;
-  subjects: LayoutSubject[];
+  subjects: S[];
   activeSpeakerId: string | null;
   /** For `single-participant`: whom to show (else the active speaker, else the first). */
   focusParticipantId?: string | null;
@@ -37,7 +37,7 @@ const even = (n: number): number => Math.max(0, Math.floor(n / 2) * 2);
 const evenSize = (n: number): number => Math.max(2, even(n));
 
 /** Where each subject goes on the canvas. Pure: the compositor redraws from this every frame. */
-export function computeLayout(input: LayoutInput): Tile[] {
+export function computeLayout<S extends LayoutSubject>(input: LayoutInput<S>): Array<Tile<S>> {
   if (input.subjects.length === 0) return [];
   const canvas: Rect = { x: 0, y: 0, width: input.width, height: input.height };
   const portrait = input.height > input.width;
@@ -53,7 +53,7 @@ export function computeLayout(input: LayoutInput): Tile[] {
 }
 
 /** The subject a spotlight or single layout puts first: a screen share, else the speaker. */
-function pickFocus(input: LayoutInput): LayoutSubject {
+function pickFocus<S extends LayoutSubject>(input: LayoutInput<S>): S {
   const wanted = input.focusParticipantId ?? null;
   const byParticipant = (id: string | null) => (id ? input.subjects.filter((s) => s.participantId === id) : []);
   const focusPool = wanted ? byParticipant(wanted) : [];
@@ -63,7 +63,7 @@ function pickFocus(input: LayoutInput): LayoutSubject {
 
 type Fit = (cell: Rect) => Rect;
 
-function gridTiles(area: Rect, subjects: LayoutSubject[], fitRect: Fit): Tile[] {
+function gridTiles<S extends LayoutSubject>(area: Rect, subjects: S[], fitRect: Fit): Array<Tile<S>> {
   const n = subjects.length;
   // Alone on stage: the whole frame, no margins.
   if (n === 1) return [{ ...fitRect(area), subject: subjects[0]! }];
@@ -82,7 +82,7 @@ function gridTiles(area: Rect, subjects: LayoutSubject[], fitRect: Fit): Tile[] 
   });
 }
 
-function spotlightTiles(canvas: Rect, input: LayoutInput, fitRect: Fit): Tile[] {
+function spotlightTiles<S extends LayoutSubject>(canvas: Rect, input: LayoutInput<S>, fitRect: Fit): Array<Tile<S>> {
   const main = pickFocus(input);
   const others = input.subjects.filter((s) => s !== main);
   if (others.length === 0) return [{ ...fitRect(canvas), subject: main }];

@@ -1,8 +1,7 @@
-import type { RtmpBroadcastInfo, RtmpStatus } from '@roomcast/protocol';
+import { backoffDelay, type RtmpBroadcastInfo, type RtmpStatus } from '@roomcast/protocol';
 import { TypedEmitter } from '@roomcast/sfu';
 import { destinationUrl, redactStreamKey, relayArgs } from '../args/relayArgs.js';
 import { describeFfmpegExit, type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
-import { backoffDelayMs } from './backoff.js';
 import type { FlvFanout } from './FlvFanout.js';
 
 export interface RtmpRelayOptions {
@@ -84,12 +83,7 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     this.#stopping = true;
     clearTimeout(this.#retryTimer);
     this.#unsubscribe?.();
-    const ffmpeg = this.#ffmpeg;
-    if (ffmpeg?.running) {
-      ffmpeg.stdin.end();
-      await Promise.race([ffmpeg.exited, new Promise((r) => setTimeout(r, 1500))]);
-      await ffmpeg.stop(1000);
-    }
+    await this.#ffmpeg?.finish(1500);
     if (this.#status !== 'failed') this.#set('stopped', 'stopped');
   }
 
@@ -146,7 +140,8 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     }
     this.#retries++;
     this.#set('retrying', 'updated');
-    this.#retryTimer = setTimeout(() => void this.#connect(), backoffDelayMs(this.#retries, this.options.retryBaseMs));
+    const delay = backoffDelay(this.#retries - 1, { initialDelayMs: this.options.retryBaseMs, maxDelayMs: 30_000, factor: 2, jitter: 0.1 });
+    this.#retryTimer = setTimeout(() => void this.#connect(), delay);
   }
 
   #set(status: RtmpStatus, event: RelayEventType): void {

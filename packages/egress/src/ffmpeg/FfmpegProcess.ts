@@ -6,7 +6,7 @@ import { ffmpegPath } from '../ffmpeg/ffmpegPath.js';
 export interface FfmpegExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** True when stop() asked for it; false means FFmpeg died or finished on its own. */
+  /** True when stop() or finish() asked for it; false means FFmpeg died or finished on its own. */
   expected: boolean;
   /** The last lines FFmpeg wrote to stderr: what went wrong, usually. */
   stderr: string[];
@@ -108,6 +108,22 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
 
   stderrTail(): string[] {
     return [...this.#stderr];
+  }
+
+  /**
+   * Ends FFmpeg's input pipes so it flushes its outputs and exits by itself (a clean end of stream
+   * at the destination), then `stop()`s it if it has not within `drainMs`.
+   */
+  async finish(drainMs = 2000): Promise<FfmpegExit> {
+    if (this.#exit) return this.#exit;
+    this.#stopRequested = true;
+    for (const [fd, stream] of this.#child.stdio.entries()) {
+      if (fd !== 1 && fd !== 2 && stream && 'end' in stream) (stream as Writable).end();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.exited, new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+    clearTimeout(timer);
+    return this.stop(1000);
   }
 
   /** SIGTERM (FFmpeg finishes its outputs), SIGKILL if it has not exited after `graceMs`. Safe twice. */

@@ -49,17 +49,51 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
+interface PortWaiter {
+  port: number;
+  deadline: number;
+  isCancelled: () => boolean;
+  resolve: (bound: boolean) => void;
+}
+
+const waiters = new Set<PortWaiter>();
+let polling = false;
+
 /**
  * Waits until some process has bound UDP `port` on loopback, by reading /proc/net/udp: FFmpeg says
  * nothing when its RTP socket is ready, and RTP sent before that is lost (keyframe included).
+ * A broadcast starts a dozen decoders at once, so one loop reads the table for all of them.
  */
-export async function waitForUdpListener(port: number, timeoutMs: number, isCancelled: () => boolean = () => false): Promise<boolean> {
-  const needle = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !isCancelled()) {
-    const table = await readFile('/proc/net/udp', 'utf8').catch(() => '');
-    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1]?.endsWith(needle.trim()))) return true;
-    await new Promise((r) => setTimeout(r, 15));
+export function waitForUdpListener(port: number, timeoutMs: number, isCancelled: () => boolean = () => false): Promise<boolean> {
+  return new Promise((resolve) => {
+    waiters.add({ port, deadline: Date.now() + timeoutMs, isCancelled, resolve });
+    if (!polling) void pollBoundPorts();
+  });
+}
+
+async function pollBoundPorts(): Promise<void> {
+  polling = true;
+  while (waiters.size > 0) {
+    const bound = boundUdpPorts(await readFile('/proc/net/udp', 'utf8').catch(() => ''));
+    const now = Date.now();
+    for (const waiter of waiters) {
+      const done = bound.has(waiter.port) || waiter.isCancelled() || now >= waiter.deadline;
+      if (!done) continue;
+      waiters.delete(waiter);
+      waiter.resolve(bound.has(waiter.port));
+    }
+    if (waiters.size > 0) await new Promise((r) => setTimeout(r, 15));
   }
-  return false;
+  polling = false;
+}
+
+/** Local ports in a /proc/net/udp table (`sl local_address rem_address ...`, address as HEXIP:HEXPORT). */
+export function boundUdpPorts(table: string): Set<number> {
+  const ports = new Set<number>();
+  for (const line of table.split('\n').slice(1)) {
+    const local = line.trim().split(/\s+/)[1];
+    const hexPort = local?.split(':')[1];
+    if (hexPort) ports.add(Number.parseInt(hexPort, 16));
+  }
+  return ports;
 }
