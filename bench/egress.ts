@@ -23,6 +23,7 @@ const config = {
   quality: '720p' as const,
   layout: 'grid' as const,
   x264_preset: env.EGRESS_X264_PRESET ?? 'veryfast',
+  node_options: env.NODE_OPTIONS ?? '',
   destination_counts: (env.BENCH_DESTINATIONS ?? '1,2,4,8').split(',').map(Number),
   warmup_s: Number(env.BENCH_WARMUP_S ?? 5),
   window_s: Number(env.BENCH_WINDOW_S ?? 10),

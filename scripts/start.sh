@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
 # A larger young generation: the compositor moves ~100 MB/s of raw video through short-lived
-# buffers, and fewer scavenges measurably cut its CPU (bench/egress: about a quarter of Node's share).
+# buffers; fewer scavenges lowered its CPU in paired bench runs (see bench/README.md).
 exec node --max-semi-space-size=64 apps/server/dist/main.js
