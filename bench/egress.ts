@@ -10,6 +10,7 @@ import { startTestServer, type TestServer } from '../apps/server/src/testServer.
 import { startRtmpServer, type RtmpServer } from '../test/support/rtmpServer.js';
 import { startCpuProfile } from './cpuProfile.js';
 import { FirstFrameReader } from './firstFrame.js';
+import { type GcStats, watchGc } from './gcStats.js';
 import { measureFloor, sleep } from './floor.js';
 import { machineInfo } from './machine.js';
 import { classify, isEgressFfmpeg, type Kind } from './processKinds.js';
@@ -23,6 +24,7 @@ const config = {
   quality: '720p' as const,
   layout: 'grid' as const,
   x264_preset: env.EGRESS_X264_PRESET ?? 'veryfast',
+  x264_threads: env.EGRESS_X264_THREADS ?? 'default (1 up to 720p)',
   node_options: env.NODE_OPTIONS ?? '',
   destination_counts: (env.BENCH_DESTINATIONS ?? '1,2,4,8').split(',').map(Number),
   warmup_s: Number(env.BENCH_WARMUP_S ?? 5),
@@ -35,6 +37,10 @@ function resultFile(suffix: string, ext: string): string {
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   return `${dir}egress-${stamp}${suffix ? `-${suffix}` : ''}.${ext}`;
+}
+/** EGRESS_X264_PRESET and EGRESS_X264_THREADS, when set, go to the server under test. */
+function x264Env(): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => /^EGRESS_X264_/.test(e[0]) && e[1] !== undefined));
 }
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
 const r1 = (n: number): number => Math.round(n * 10) / 10;
@@ -70,12 +76,14 @@ const sampler = {
   },
 };
 
-async function steadyWindow(seconds: number): Promise<{ window: ProcWindow; machineBusyCores: number }> {
+async function steadyWindow(seconds: number): Promise<{ window: ProcWindow; machineBusyCores: number; gc: GcStats }> {
   const busy0 = machineBusySeconds();
   const window = sampler.open(new ProcWindow());
+  const gcDone = watchGc();
   await sleep(seconds * 1000);
+  const gc = gcDone();
   sampler.close(window);
-  return { window, machineBusyCores: r3((machineBusySeconds() - busy0) / window.seconds) };
+  return { window, machineBusyCores: r3((machineBusySeconds() - busy0) / window.seconds), gc };
 }
 
 interface Baseline {
@@ -84,16 +92,18 @@ interface Baseline {
   sfu_worker_cores: number;
   publishers_cores: number;
   machine_busy_cores: number;
+  node_gc: GcStats;
 }
 
 async function measureBaseline(): Promise<Baseline> {
-  const { window, machineBusyCores } = await steadyWindow(config.window_s);
+  const { window, machineBusyCores, gc } = await steadyWindow(config.window_s);
   return {
     node_cores: r3(window.cores(ofKind('node'))),
     node_sys_cores: r3(window.cores(ofKind('node'), 'sysS')),
     sfu_worker_cores: r3(window.cores(ofKind('sfu_worker'))),
     publishers_cores: r3(window.cores(ofKind('publisher'))),
     machine_busy_cores: machineBusyCores,
+    node_gc: gc,
   };
 }
 
@@ -132,7 +142,7 @@ async function measureRun(server: TestServer, rtmp: RtmpServer, keys: string[], 
   const composite = server.egress.composites.get(ROOM);
   const dropped0 = composite?.encoder.droppedFrames ?? 0;
   const profiling = env.BENCH_CPU_PROFILE && count === config.destination_counts[0] ? await startCpuProfile() : undefined;
-  const { window, machineBusyCores } = await steadyWindow(config.window_s);
+  const { window, machineBusyCores, gc } = await steadyWindow(config.window_s);
   if (profiling) await profiling(resultFile(`node-${count}dest`, 'cpuprofile'));
   sampler.close(whole);
   const pssMb = collect().filter(isEgressFfmpeg).reduce((kb, p) => kb + pssKb(p.pid), 0) / 1024;
@@ -180,6 +190,7 @@ async function measureRun(server: TestServer, rtmp: RtmpServer, keys: string[], 
       nginx: r3(cores('nginx')),
     },
     machine_busy_cores: machineBusyCores,
+    node_gc: gc,
   };
   const errors = readers.filter((r) => r.firstFrameAt === undefined).map((r) => r.lastError);
   if (errors.length) console.error(`[bench] ${errors.length} destination(s) without a frame: ${errors[0]}`);
@@ -200,8 +211,8 @@ async function runBenchmark(): Promise<object> {
   let server: TestServer | undefined;
   const publishers: SyntheticPublisher[] = [];
   try {
-    // The encoder preset under test (EGRESS_X264_PRESET, veryfast by default), for server and floor alike.
-    server = await startTestServer(process.env.EGRESS_X264_PRESET ? { EGRESS_X264_PRESET: process.env.EGRESS_X264_PRESET } : {});
+    // The encoder settings under test (EGRESS_X264_*), for server and floor alike.
+    server = await startTestServer(x264Env());
     const created = await server.api('/v1/rooms', { method: 'POST', body: { name: ROOM } });
     if (created.status !== 201) throw new Error(`create room: ${created.status} ${await created.text()}`);
     const room = server.sfu.room(ROOM);

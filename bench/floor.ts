@@ -20,7 +20,11 @@ export interface FloorResult {
  * pipe:1 (stdout is /dev/null here).
  */
 export async function measureFloor(preset: QualityPreset, warmupS: number, windowS: number): Promise<FloorResult> {
-  const args = encoderArgs(preset, (process.env.EGRESS_X264_PRESET as X264Speed | undefined) ?? 'veryfast');
+  const threads = process.env.EGRESS_X264_THREADS;
+  const args = encoderArgs(preset, {
+    speed: process.env.EGRESS_X264_PRESET as X264Speed | undefined,
+    threads: threads === undefined ? undefined : Number(threads),
+  });
   const firstInput = args.indexOf('-f');
   const outputs = args.indexOf('-map');
   const inputs = args.slice(firstInput, outputs);

@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   EGRESS_RETRY_BASE_MS: z.coerce.number().int().min(50).default(1000),
   EGRESS_IO_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
   EGRESS_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
+  EGRESS_X264_THREADS: z.coerce.number().int().min(0).max(16).optional(),
   EGRESS_BACKGROUND: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#101828'),
 });
 
@@ -68,7 +69,7 @@ export interface Config {
     retryLimit: number;
     retryBaseMs: number;
     ioTimeoutMs: number;
-    x264Speed: Env['EGRESS_X264_PRESET'];
+    x264: { speed: Env['EGRESS_X264_PRESET']; threads?: number };
     background: string;
   };
 }
@@ -111,7 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryLimit: e.EGRESS_RETRY_LIMIT,
       retryBaseMs: e.EGRESS_RETRY_BASE_MS,
       ioTimeoutMs: e.EGRESS_IO_TIMEOUT_MS,
-      x264Speed: e.EGRESS_X264_PRESET,
+      x264: { speed: e.EGRESS_X264_PRESET, threads: e.EGRESS_X264_THREADS },
       background: e.EGRESS_BACKGROUND,
     },
   };

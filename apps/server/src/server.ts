@@ -37,7 +37,7 @@ export async function startServer(config: Config, options: { logStream?: { write
     maxDestinationsPerServer: config.egress.maxDestinations,
     maxComposites: config.egress.maxComposites,
     background: config.egress.background,
-    x264Speed: config.egress.x264Speed,
+    x264: config.egress.x264,
     placeholderColor: '#344054',
     relay: {
       maxRetries: config.egress.retryLimit,

@@ -12,7 +12,7 @@ import { DEFAULT_QUALITY } from './composite/presets.js';
 import { drawtextSupport } from './ffmpeg/drawtextSupport.js';
 import { ffmpegPath } from './ffmpeg/ffmpegPath.js';
 import { PortAllocator } from './rtp/PortAllocator.js';
-import type { X264Speed } from './args/encoderArgs.js';
+import type { X264Tuning } from './args/encoderArgs.js';
 
 export interface EgressServiceOptions {
   /** UDP ports where FFmpeg decoders receive RTP from mediasoup (loopback only). */
@@ -23,7 +23,7 @@ export interface EgressServiceOptions {
   background: string;
   placeholderColor: string;
   relay: { maxRetries: number; retryBaseMs: number; stallBytes: number; ioTimeoutMs: number };
-  x264Speed?: X264Speed;
+  x264?: X264Tuning;
 }
 
 export interface EgressServiceEvents extends Record<string, unknown[]> {
@@ -127,7 +127,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
         placeholderColor: this.options.placeholderColor,
         fontFile: text.enabled ? text.fontFile : undefined,
         relay: this.options.relay,
-        x264Speed: this.options.x264Speed,
+        x264: this.options.x264,
       });
     })();
     this.#starting.set(room.name, starting);

@@ -15,4 +15,4 @@ export { computeLayout, type LayoutSubject, type Tile, type Rect } from './compo
 export { RtmpRelay, type RtmpRelayOptions, type RelayEventType } from './fanout/RtmpRelay.js';
 export { redactStreamKey, destinationUrl } from './args/relayArgs.js';
 export { PortAllocator } from './rtp/PortAllocator.js';
-export type { X264Speed } from './args/encoderArgs.js';
+export type { X264Speed, X264Tuning } from './args/encoderArgs.js';

@@ -17,7 +17,7 @@ describe('FFmpeg argument builders', () => {
 
   it('decodes video at the tile size, letterboxed, one raw frame per decoded frame', () => {
     const args = videoDecoderArgs({ sdpPath: 's.sdp', width: 320, height: 180, labelFile: '/tmp/x/label.txt' });
-    expect(valueOf(args, '-vf')).toMatch(/^scale=320:180:force_original_aspect_ratio=decrease.*,pad=320:180:.*drawtext=textfile=\/tmp\/x\/label.txt:expansion=none/);
+    expect(valueOf(args, '-vf')).toMatch(/^scale=w='if\(.*\)':h=.*force_original_aspect_ratio=decrease.*,crop=.*,pad=320:180:.*drawtext=textfile=\/tmp\/x\/label.txt:expansion=none/);
     expect(valueOf(args, '-fps_mode')).toBe('passthrough');
     expect(args.slice(-5)).toEqual(['-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1']);
   });
@@ -31,6 +31,16 @@ describe('FFmpeg argument builders', () => {
     expect(valueOf(args, '-maxrate')).toBe('3000k');
     expect(valueOf(args, '-c:a')).toBe('aac');
     expect(args.at(-1)).toBe('pipe:1');
+  });
+
+  it('encodes up to 720p on one x264 thread and leaves bigger frames to x264, unless told', () => {
+    expect(valueOf(encoderArgs(qualityPreset('720p')), '-threads')).toBe('1');
+    expect(valueOf(encoderArgs(qualityPreset('720p-portrait')), '-threads')).toBe('1');
+    expect(valueOf(encoderArgs(qualityPreset('1080p')), '-threads')).toBe('0');
+    const tuned = encoderArgs(qualityPreset('720p'), { speed: 'superfast', threads: 2 });
+    expect(valueOf(tuned, '-threads')).toBe('2');
+    expect(valueOf(tuned, '-preset')).toBe('superfast');
+    expect(valueOf(encoderArgs(qualityPreset('720p')), '-preset')).toBe('veryfast');
   });
 
   it('relays by copying, to the destination URL only', () => {

@@ -6,7 +6,7 @@ import { type RelayEventType, RtmpRelay } from '../fanout/RtmpRelay.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { Compositor } from './Compositor.js';
 import { Encoder } from './Encoder.js';
-import type { X264Speed } from '../args/encoderArgs.js';
+import type { X264Tuning } from '../args/encoderArgs.js';
 import { qualityPreset } from './presets.js';
 
 export interface CompositeEgressOptions {
@@ -18,8 +18,7 @@ export interface CompositeEgressOptions {
   placeholderColor: string;
   fontFile?: string;
   relay: { maxRetries: number; retryBaseMs: number; stallBytes: number; ioTimeoutMs: number };
-  /** x264 preset: slower presets look better at the same bitrate and cost more CPU. */
-  x264Speed?: X264Speed;
+  x264?: X264Tuning;
 }
 
 export interface CompositeEgressEvents extends Record<string, unknown[]> {
@@ -47,7 +46,7 @@ export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
 
   static async start(options: CompositeEgressOptions): Promise<CompositeEgress> {
     const preset = qualityPreset(options.quality);
-    const encoder = await Encoder.start(preset, options.x264Speed);
+    const encoder = await Encoder.start(preset, options.x264);
     const compositor = new Compositor({ ...options, preset }, encoder);
     // Inputs start once the encoder has produced its first frame, or after a second at most.
     compositor.start(Promise.race([encoder.firstOutput, new Promise((r) => setTimeout(r, 1000))]));

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sfu, type Room } from '@roomcast/sfu';
 import { PortAllocator } from '../rtp/PortAllocator.js';
@@ -99,4 +100,23 @@ describe('Compositor (real worker, real FFmpeg decoders)', () => {
     compositor.setLayout('single-participant');
     await expect.poll(() => compositor.tiles().length, { timeout: 500 }).toBe(1);
   });
+
+  it('leaves no decoder behind when stopped while its decoders are still starting', async () => {
+    await compositor.stop();
+    expect(decoderPids()).toEqual([]);
+    const second = new Compositor({ room, layout: 'grid', preset, ports: new PortAllocator(45800, 45899), background: '#101828', placeholderColor: '#344054' }, new RecordingSink());
+    second.start();
+    await expect.poll(decoderPids, { timeout: 2000, interval: 5 }).not.toEqual([]);
+    await second.stop();
+    expect(decoderPids()).toEqual([]);
+  });
 });
+
+/** FFmpeg decoders (they read an SDP file) that are children of this test process. */
+function decoderPids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-f', 'input\\.sdp'], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}

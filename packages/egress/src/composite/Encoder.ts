@@ -1,4 +1,4 @@
-import { encoderArgs, type X264Speed } from '../args/encoderArgs.js';
+import { encoderArgs, type X264Tuning } from '../args/encoderArgs.js';
 import { type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import { FlvFanout } from '../fanout/FlvFanout.js';
 import { FlvTagReader } from '../fanout/FlvTagReader.js';
@@ -34,8 +34,8 @@ export class Encoder implements CompositeSink {
     void ffmpeg.exited.then(() => this.#onFirstOutput());
   }
 
-  static async start(preset: QualityPreset, speed?: X264Speed): Promise<Encoder> {
-    const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset, speed), { pipes: { stdin: true, stdout: true, extraInputs: 1 } });
+  static async start(preset: QualityPreset, x264?: X264Tuning): Promise<Encoder> {
+    const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset, x264), { pipes: { stdin: true, stdout: true, extraInputs: 1 } });
     return new Encoder(ffmpeg, preset);
   }
 

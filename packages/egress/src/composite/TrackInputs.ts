@@ -32,6 +32,8 @@ export interface TrackInputsOptions {
 export class TrackInputs {
   readonly #video = new Map<string, VideoSlot>();
   readonly #audio = new Map<string, AudioTrackInput | 'starting'>();
+  /** Decoders starting or stopping: closeAll() waits for them, so none outlives the composite. */
+  readonly #pending = new Set<Promise<void>>();
   #closed = false;
   #lastTiles: Array<Tile<SubjectSource>> = [];
 
@@ -45,8 +47,8 @@ export class TrackInputs {
     for (const [producerId, slot] of this.#video) {
       if (!wanted.has(producerId)) {
         this.#video.delete(producerId);
-        void slot.current?.close();
-        void slot.next?.close();
+        this.#track(slot.current?.close());
+        this.#track(slot.next?.close());
       }
     }
     for (const [producerId, tile] of wanted) this.#ensureVideo(producerId, tile);
@@ -72,13 +74,22 @@ export class TrackInputs {
     this.#video.clear();
     this.#audio.clear();
     await Promise.all(closing);
+    // A decoder that finishes starting now sees #closed and closes itself, tracked here too.
+    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  #track(operation: Promise<void> | undefined): void {
+    if (!operation) return;
+    this.#pending.add(operation);
+    const settled = () => void this.#pending.delete(operation);
+    operation.then(settled, settled);
   }
 
   #promote(slot: VideoSlot): void {
     const old = slot.current;
     slot.current = slot.next;
     slot.next = undefined;
-    void old?.close();
+    this.#track(old?.close());
   }
 
   #ensureVideo(producerId: string, tile: Tile): void {
@@ -89,12 +100,12 @@ export class TrackInputs {
     }
     const sized = (input?: { width: number; height: number }) => input?.width === tile.width && input.height === tile.height;
     if (sized(slot.current) && slot.current?.running) {
-      if (slot.next) void slot.next.close();
+      if (slot.next) this.#track(slot.next.close());
       slot.next = undefined;
       return;
     }
     if (sized(slot.next) || sized(slot.starting)) return;
-    void this.#startVideo(producerId, slot, tile);
+    this.#track(this.#startVideo(producerId, slot, tile));
   }
 
   async #startVideo(producerId: string, slot: VideoSlot, tile: Tile): Promise<void> {
@@ -112,7 +123,7 @@ export class TrackInputs {
       });
       const stillWanted = this.#video.get(producerId) === slot && slot.starting === size && !this.#closed;
       if (!stillWanted) return void (await input.close());
-      void slot.next?.close();
+      this.#track(slot.next?.close());
       if (slot.current) slot.next = input;
       else slot.current = input;
     } catch {
@@ -128,7 +139,7 @@ export class TrackInputs {
     if (!slot) return;
     if (slot.current === input) slot.current = undefined;
     if (slot.next === input) slot.next = undefined;
-    void input.close();
+    this.#track(input.close());
     setTimeout(() => this.update(this.#lastTiles), RESTART_DELAY_MS);
   }
 
@@ -138,9 +149,9 @@ export class TrackInputs {
       if (wanted.has(producerId)) continue;
       this.#audio.delete(producerId);
       this.options.mixer.remove(producerId);
-      if (input !== 'starting') void input.close();
+      if (input !== 'starting') this.#track(input.close());
     }
-    for (const producerId of wanted) if (!this.#audio.has(producerId)) void this.#startAudio(producerId);
+    for (const producerId of wanted) if (!this.#audio.has(producerId)) this.#track(this.#startAudio(producerId));
   }
 
   async #startAudio(producerId: string): Promise<void> {
@@ -154,7 +165,7 @@ export class TrackInputs {
         onExit: () => {
           this.#audio.delete(producerId);
           this.options.mixer.remove(producerId);
-          void input.close();
+          this.#track(input.close());
           setTimeout(() => this.update(this.#lastTiles), RESTART_DELAY_MS);
         },
       });

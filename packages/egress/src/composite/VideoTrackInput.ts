@@ -11,6 +11,8 @@ import { type YuvFrame, yuvFrameSize } from './FrameCanvas.js';
 /** What a decoder prints when it lost a reference frame: ask the sender for a keyframe. */
 const LOST_SYNC = /keyframe|missing reference|corrupt|concealing|Invalid data|decode_slice/i;
 const KEYFRAME_RETRY_MS = 1000;
+/** Larger than a socket's receive queue usually holds, so one read takes whatever is there. */
+const READ_BUFFER_BYTES = 1024 * 1024;
 
 export interface VideoTrackInputOptions {
   room: Room;
@@ -68,15 +70,16 @@ export class VideoTrackInput {
     const labelFile = join(this.tap.dir, 'label.txt');
     await writeFile(labelFile, this.options.label);
     const { width, height, fontFile } = this.options;
+    const splitter = new FrameSplitter(yuvFrameSize(width, height));
+    const onData = (bytes: Buffer) => {
+      const data = splitter.push(bytes);
+      if (data) this.latest = { width, height, data };
+    };
     const decoder = await FfmpegProcess.spawn(videoDecoderArgs({ sdpPath: this.tap.sdpPath, width, height, labelFile, fontFile }), {
-      pipes: { stdout: true },
+      // Raw frames at 30 a second: read into one reused buffer, not a new Buffer per read.
+      pipes: { stdout: { bufferBytes: READ_BUFFER_BYTES, onData } },
     });
     this.#decoder = decoder;
-    const splitter = new FrameSplitter(yuvFrameSize(width, height));
-    decoder.stdout.on('data', (chunk: Buffer) => {
-      const data = splitter.push(chunk);
-      if (data) this.latest = { width, height, data };
-    });
     decoder.on('stderrLine', (line) => {
       if (LOST_SYNC.test(line)) void this.#requestKeyFrame();
     });

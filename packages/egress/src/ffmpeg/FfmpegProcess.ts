@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { TypedEmitter } from '@roomcast/sfu';
 import { ffmpegPath } from '../ffmpeg/ffmpegPath.js';
+import { type ReusedBufferReader, readerSocketPair } from './socketPair.js';
 
 export interface FfmpegExit {
   code: number | null;
@@ -24,8 +26,11 @@ export interface FfmpegSpawnOptions {
   binary?: string;
   /** How many stderr lines to keep for error messages. */
   stderrLines?: number;
-  /** Pipes to open: stdin to feed FFmpeg, stdout to read it, and extra input pipes from fd 3 on. */
-  pipes?: { stdin?: boolean; stdout?: boolean; extraInputs?: number };
+  /**
+   * Pipes to open: stdin to feed FFmpeg, stdout to read it (as a stream, or into one reused
+   * buffer for high-rate raw output), and extra input pipes from fd 3 on.
+   */
+  pipes?: { stdin?: boolean; stdout?: boolean | ReusedBufferReader; extraInputs?: number };
 }
 
 /**
@@ -41,36 +46,42 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
   #stopRequested = false;
   #exit: FfmpegExit | undefined;
 
-  private constructor(child: ChildProcess, maxLines: number) {
+  private constructor(child: ChildProcess, maxLines: number, stdoutReader?: Socket) {
     super();
     this.#child = child;
     this.#maxLines = maxLines;
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => this.#onStderr(chunk));
+    const stdoutRead = stdoutReader ? readToTheEnd(child, stdoutReader) : Promise.resolve();
     this.exited = new Promise((resolve) => {
       // 'close', not 'exit': it comes after stderr is drained, so the tail is complete.
       child.once('close', (code, signal) => {
-        this.#flushPartialLine();
-        this.#exit = { code, signal, expected: this.#stopRequested, stderr: this.stderrTail() };
-        this.safeEmit('exit', this.#exit);
-        resolve(this.#exit);
+        void stdoutRead.then(() => {
+          this.#flushPartialLine();
+          this.#exit = { code, signal, expected: this.#stopRequested, stderr: this.stderrTail() };
+          this.safeEmit('exit', this.#exit);
+          resolve(this.#exit);
+        });
       });
     });
   }
 
   /** Resolves once the process is running; rejects if it cannot start (e.g. binary not found). */
-  static spawn(args: string[], options: FfmpegSpawnOptions = {}): Promise<FfmpegProcess> {
+  static async spawn(args: string[], options: FfmpegSpawnOptions = {}): Promise<FfmpegProcess> {
     const binary = options.binary ?? ffmpegPath();
     const pipes = options.pipes ?? {};
+    const pair = typeof pipes.stdout === 'object' ? await readerSocketPair(pipes.stdout) : undefined;
     const stdio: StdioOptions = [
       pipes.stdin ? 'pipe' : 'ignore',
-      pipes.stdout ? 'pipe' : 'ignore',
+      pair ? pair.childEnd : pipes.stdout ? 'pipe' : 'ignore',
       'pipe',
       ...Array.from({ length: pipes.extraInputs ?? 0 }, () => 'pipe' as const),
     ];
     const child = spawn(binary, args, { stdio });
+    // The child has its own copy of that socket now; ours would keep the reader from seeing EOF.
+    pair?.childEnd.destroy();
     // A pipe to an FFmpeg that just died raises EPIPE: the exit event reports the death instead.
-    for (const stream of child.stdio) stream?.on('error', () => undefined);
-    const ffmpeg = new FfmpegProcess(child, options.stderrLines ?? 40);
+    for (const stream of [...child.stdio, pair?.reader]) stream?.on('error', () => undefined);
+    const ffmpeg = new FfmpegProcess(child, options.stderrLines ?? 40, pair?.reader);
     return new Promise((resolve, reject) => {
       child.once('spawn', () => resolve(ffmpeg));
       child.once('error', (error) => reject(new Error(`cannot run ${binary}: ${error.message}`, { cause: error })));
@@ -86,7 +97,7 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
     return this.#pipe(0) as Writable;
   }
 
-  /** FFmpeg's stdout, when opened with `pipes.stdout`. */
+  /** FFmpeg's stdout, when opened with `pipes.stdout: true`. */
   get stdout(): Readable {
     return this.#pipe(1) as Readable;
   }
@@ -156,6 +167,13 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
     this.#stderr.push(line);
     if (this.#stderr.length > this.#maxLines) this.#stderr.shift();
   }
+}
+
+/** Settles when the socket has delivered FFmpeg's last bytes, or a second after FFmpeg is gone. */
+function readToTheEnd(child: ChildProcess, reader: Socket): Promise<void> {
+  const closed = new Promise<void>((resolve) => reader.once('close', () => resolve()));
+  child.once('close', () => setTimeout(() => reader.destroy(), 1000).unref());
+  return closed;
 }
 
 /** A one-line description of an exit, for error messages and logs. */
