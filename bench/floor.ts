@@ -20,6 +20,28 @@ export interface FloorResult {
  * pipe:1 (stdout is /dev/null here).
  */
 export async function measureFloor(preset: QualityPreset, warmupS: number, windowS: number): Promise<FloorResult> {
+  const { floorArgs, sourceArgs } = floorCommands(preset);
+  const encode = await measureFfmpeg(floorArgs, warmupS, windowS);
+  const source = await measureFfmpeg(sourceArgs, warmupS, windowS);
+  const r3 = (n: number): number => Math.round(n * 1000) / 1000;
+  return {
+    cpu_cores: r3(encode.cores),
+    lavfi_source_cpu_cores: r3(source.cores),
+    encode_only_cpu_cores: r3(encode.cores - source.cores),
+    peak_rss_mb: Math.round(encode.peakRssMb * 10) / 10,
+    args: floorArgs.join(' '),
+  };
+}
+
+/**
+ * The floor encoder alone, once more: run right after each broadcast, with the publishers still
+ * running, so it sees the same host speed and background load as the run it is compared with.
+ */
+export async function measureFloorEncode(preset: QualityPreset, warmupS: number, windowS: number): Promise<number> {
+  return (await measureFfmpeg(floorCommands(preset).floorArgs, warmupS, windowS)).cores;
+}
+
+function floorCommands(preset: QualityPreset): { floorArgs: string[]; sourceArgs: string[] } {
   const threads = process.env.EGRESS_X264_THREADS;
   const args = encoderArgs(preset, {
     speed: process.env.EGRESS_X264_PRESET as X264Speed | undefined,
@@ -37,16 +59,7 @@ export async function measureFloor(preset: QualityPreset, warmupS: number, windo
   ];
   const floorArgs = [...args.slice(0, firstInput), ...lavfi, ...args.slice(outputs)];
   const sourceArgs = ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...lavfi, '-map', '0:v', '-map', '1:a', '-f', 'null', '-'];
-  const encode = await measureFfmpeg(floorArgs, warmupS, windowS);
-  const source = await measureFfmpeg(sourceArgs, warmupS, windowS);
-  const r3 = (n: number): number => Math.round(n * 1000) / 1000;
-  return {
-    cpu_cores: r3(encode.cores),
-    lavfi_source_cpu_cores: r3(source.cores),
-    encode_only_cpu_cores: r3(encode.cores - source.cores),
-    peak_rss_mb: Math.round(encode.peakRssMb * 10) / 10,
-    args: floorArgs.join(' '),
-  };
+  return { floorArgs, sourceArgs };
 }
 
 async function measureFfmpeg(args: string[], warmupS: number, windowS: number): Promise<{ cores: number; peakRssMb: number }> {

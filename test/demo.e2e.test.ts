@@ -219,8 +219,8 @@ describe('demo meeting app (real Chromium, fake devices)', () => {
 
   it('without dev mode the lobby asks for a token, and it joins with one', async () => {
     const real = await startTestServer({ ROOMCAST_API_KEY: 'demo-e2e-key', ROOMCAST_API_SECRET: 'demo-e2e-secret-0123456789' });
+    const page = await browser.newPage();
     try {
-      const page = await browser.newPage();
       await page.goto(`${real.url}/`);
       await page.locator('#lobby-form[data-mode="token"]').waitFor(SLOW);
       expect(await page.isVisible('input[name="role"][value="moderator"]')).toBe(false);
@@ -230,8 +230,9 @@ describe('demo meeting app (real Chromium, fake devices)', () => {
       await expect.poll(() => page.textContent('#room-name'), SLOW).toBe('backend-room');
       await page.click('#leave');
       await expect.poll(() => real.sfu.rooms.get('backend-room')?.participants.size ?? 0, SLOW).toBe(0);
-      await page.close();
     } finally {
+      // The page first: a failed step must not leave a browser connected to a closing server.
+      await page.close();
       await real.close();
     }
   });

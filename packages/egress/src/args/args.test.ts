@@ -30,6 +30,7 @@ describe('FFmpeg argument builders', () => {
     expect(valueOf(args, '-sc_threshold')).toBe('0');
     expect(valueOf(args, '-maxrate')).toBe('3000k');
     expect(valueOf(args, '-c:a')).toBe('aac');
+    expect(valueOf(args, '-aac_coder')).toBe('fast');
     expect(args.at(-1)).toBe('pipe:1');
   });
 

