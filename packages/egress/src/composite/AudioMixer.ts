@@ -1,5 +1,5 @@
 export const SAMPLE_RATE = 48_000;
-const BYTES_PER_SAMPLE = 2;
+export const BYTES_PER_SAMPLE = 2;
 /** More queued than this and the oldest audio is dropped, so a stalled input cannot add delay. */
 const MAX_QUEUED_MS = 200;
 

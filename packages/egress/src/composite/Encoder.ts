@@ -2,6 +2,7 @@ import { encoderArgs, type X264Tuning } from '../args/encoderArgs.js';
 import { type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import { FlvFanout } from '../fanout/FlvFanout.js';
 import { FlvTagReader } from '../fanout/FlvTagReader.js';
+import { AvSync } from './AvSync.js';
 import type { CompositeSink } from './Compositor.js';
 import type { QualityPreset } from './presets.js';
 
@@ -19,6 +20,7 @@ export class Encoder implements CompositeSink {
   readonly fanout = new FlvFanout();
   readonly #reader = new FlvTagReader();
   readonly #frameBytes: number;
+  readonly #avSync: AvSync;
   #droppedFrames = 0;
   #firstTagAt: number | undefined;
   #onFirstOutput: () => void = () => undefined;
@@ -30,6 +32,7 @@ export class Encoder implements CompositeSink {
     preset: QualityPreset,
   ) {
     this.#frameBytes = preset.width * preset.height * 1.5;
+    this.#avSync = new AvSync(preset.fps);
     ffmpeg.stdout.on('data', (chunk: Buffer) => this.#onOutput(chunk));
     void ffmpeg.exited.then(() => this.#onFirstOutput());
   }
@@ -57,6 +60,7 @@ export class Encoder implements CompositeSink {
     if (!this.ffmpeg.running || stdin.destroyed) return written();
     if (stdin.writableLength > MAX_QUEUED_FRAMES * this.#frameBytes) {
       this.#droppedFrames++;
+      this.#avSync.videoFrameDropped();
       return written();
     }
     stdin.write(frame, () => written());
@@ -64,7 +68,8 @@ export class Encoder implements CompositeSink {
 
   writeAudio(pcm: Buffer): void {
     const pipe = this.ffmpeg.inputPipe(3);
-    if (this.ffmpeg.running && !pipe.destroyed) pipe.write(pcm);
+    const audio = this.#avSync.audioToSend(pcm);
+    if (this.ffmpeg.running && !pipe.destroyed && audio.length > 0) pipe.write(audio);
   }
 
   /** Ends the inputs so FFmpeg flushes its last frames, then makes sure it is gone. */

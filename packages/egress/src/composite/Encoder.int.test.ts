@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FlvTagReader } from '../fanout/FlvTagReader.js';
+import { SAMPLE_RATE } from './AudioMixer.js';
+import { Encoder } from './Encoder.js';
+import { qualityPreset } from './presets.js';
+
+const preset = qualityPreset('360p');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Feeds grey frames and silence in real time, as the compositor does, until stopped. */
+function feed(encoder: Encoder): () => void {
+  const frame = Buffer.alloc(preset.width * preset.height * 1.5, 128);
+  const startedAt = performance.now();
+  let frames = 0;
+  let samples = 0;
+  const timer = setInterval(() => {
+    const elapsedS = (performance.now() - startedAt) / 1000;
+    for (; frames < Math.floor(elapsedS * preset.fps); frames++) encoder.writeVideo(frame, () => undefined);
+    const due = Math.floor(elapsedS * SAMPLE_RATE) - samples;
+    if (due > 0) encoder.writeAudio(Buffer.alloc(due * 2));
+    samples += Math.max(0, due);
+  }, 10);
+  return () => clearInterval(timer);
+}
+
+describe('Encoder (real FFmpeg)', () => {
+  let encoder: Encoder | undefined;
+  afterEach(async () => {
+    await encoder?.stop();
+  });
+
+  it('keeps audio in step with video when it has to drop frames', async () => {
+    encoder = await Encoder.start(preset);
+    const reader = new FlvTagReader();
+    const last = { audio: 0, video: 0 };
+    encoder.fanout.add({
+      write: (bytes) => {
+        for (const tag of reader.push(bytes)) if (tag.type === 'audio' || tag.type === 'video') last[tag.type] = tag.timestampMs;
+        return true;
+      },
+    });
+    const stopFeeding = feed(encoder);
+    await sleep(1000);
+    // Freeze FFmpeg for 2.5 s: frames queue up past the 1 s limit and the encoder drops some.
+    process.kill(encoder.ffmpeg.pid!, 'SIGSTOP');
+    await sleep(2500);
+    process.kill(encoder.ffmpeg.pid!, 'SIGCONT');
+    await sleep(1500);
+    stopFeeding();
+    await encoder.stop(); // drains what is queued
+    expect(encoder.droppedFrames).toBeGreaterThan(10);
+    // Without the audio skipped for them, video would end droppedFrames / fps (over 0.3 s) early.
+    expect(Math.abs(last.audio - last.video)).toBeLessThan(150);
+  });
+});
