@@ -30,6 +30,27 @@ describe('FrameCanvas', () => {
     expect(v(1, 1)).toBe(60);
   });
 
+  it('draws what a reused buffer holds now, not what it held the first time', () => {
+    const canvas = new FrameCanvas(8, 4, '#000000');
+    const tile = solid(4, 2, 200, 50, 60);
+    canvas.clear();
+    canvas.draw(tile, { x: 0, y: 0, width: 4, height: 2 });
+    tile.data.fill(90, 0, 8);
+    canvas.clear();
+    canvas.draw(tile, { x: 0, y: 0, width: 4, height: 2 });
+    expect(canvas.data[0]).toBe(90);
+  });
+
+  it('cuts off what falls outside the canvas', () => {
+    const canvas = new FrameCanvas(8, 4, '#000000');
+    canvas.clear();
+    canvas.draw(solid(4, 4, 200, 50, 60), { x: 6, y: 2, width: 4, height: 4 });
+    const luma = (x: number, y: number) => canvas.data[y * 8 + x];
+    expect([luma(6, 2), luma(7, 3), luma(5, 2)]).toEqual([200, 200, 16]);
+    expect(canvas.data.length).toBe(48);
+    expect(canvas.data[32 + 1 * 4 + 3]).toBe(50); // U at (3, 1): the tile's top-left chroma sample
+  });
+
   it('ignores a frame whose size does not match the tile', () => {
     const canvas = new FrameCanvas(8, 4, '#000000');
     canvas.clear();

@@ -39,6 +39,7 @@ export class FrameCanvas {
   /** The picture being drawn; `clear()` starts a fresh one, so a finished picture is never overwritten. */
   data: Buffer;
   readonly #background: Buffer;
+  readonly #rows = new WeakMap<Buffer, { width: number; height: number; rows: Uint8Array[] }>();
 
   constructor(
     readonly width: number,
@@ -70,26 +71,63 @@ export class FrameCanvas {
   /** Copies `frame` into `rect` (same size; anything outside the canvas is cut off). */
   draw(frame: YuvFrame, rect: Rect): void {
     if (frame.width !== rect.width || frame.height !== rect.height) return;
-    const planes = [
-      { offset: 0, srcOffset: 0, stride: this.width, srcStride: frame.width, x: rect.x, y: rect.y, w: rect.width, h: rect.height },
-      ...[0, 1].map((i) => ({
-        offset: this.width * this.height * (1 + i / 4),
-        srcOffset: frame.width * frame.height * (1 + i / 4),
-        stride: this.width / 2,
-        srcStride: frame.width / 2,
-        x: rect.x / 2,
-        y: rect.y / 2,
-        w: rect.width / 2,
-        h: rect.height / 2,
-      })),
-    ];
-    for (const p of planes) {
-      const w = Math.min(p.w, p.stride - p.x);
-      const rows = Math.min(p.h, (p.offset === 0 ? this.height : this.height / 2) - p.y);
-      for (let row = 0; row < rows; row++) {
-        const src = p.srcOffset + row * p.srcStride;
-        frame.data.copy(this.data, p.offset + (p.y + row) * p.stride + p.x, src, src + w);
+    const rows = this.#rowsOf(frame);
+    let i = 0;
+    for (const p of planesOf(frame.width, frame.height)) {
+      const stride = p.planeWidth(this.width);
+      const x = p.scale(rect.x);
+      const y = p.scale(rect.y);
+      const visibleWidth = Math.min(p.width, stride - x);
+      const visibleRows = Math.min(p.height, p.planeHeight(this.height) - y);
+      const offset = p.offset(this.width, this.height);
+      for (let row = 0; row < p.height; row++, i++) {
+        if (row >= visibleRows) continue;
+        const source = visibleWidth === p.width ? rows[i]! : rows[i]!.subarray(0, visibleWidth);
+        this.data.set(source, offset + (y + row) * stride + x);
       }
     }
   }
+
+  /**
+   * Every row of every plane of a source picture, as views made once per buffer (decoders reuse
+   * two buffers each). Buffer.copy would make a view per row on every call: some 85,000 a second
+   * for a 4-tile 720p30 grid, twice the copying time and a steady stream of garbage.
+   */
+  #rowsOf(frame: YuvFrame): Uint8Array[] {
+    const cached = this.#rows.get(frame.data);
+    if (cached && cached.width === frame.width && cached.height === frame.height) return cached.rows;
+    const rows: Uint8Array[] = [];
+    for (const p of planesOf(frame.width, frame.height)) {
+      const start = p.offset(frame.width, frame.height);
+      for (let row = 0; row < p.height; row++) rows.push(frame.data.subarray(start + row * p.width, start + (row + 1) * p.width));
+    }
+    this.#rows.set(frame.data, { width: frame.width, height: frame.height, rows });
+    return rows;
+  }
+}
+
+interface Plane {
+  /** This plane's size for a picture of the given size. */
+  width: number;
+  height: number;
+  /** A canvas coordinate in this plane (chroma planes are half size). */
+  scale: (n: number) => number;
+  planeWidth: (pictureWidth: number) => number;
+  planeHeight: (pictureHeight: number) => number;
+  /** Where this plane starts in a picture of the given size. */
+  offset: (pictureWidth: number, pictureHeight: number) => number;
+}
+
+/** The Y, U and V planes of a 4:2:0 picture of this size. */
+function planesOf(width: number, height: number): Plane[] {
+  const luma: Plane = { width, height, scale: (n) => n, planeWidth: (w) => w, planeHeight: (h) => h, offset: () => 0 };
+  const chroma = (index: number): Plane => ({
+    width: width / 2,
+    height: height / 2,
+    scale: (n) => n / 2,
+    planeWidth: (w) => w / 2,
+    planeHeight: (h) => h / 2,
+    offset: (w, h) => w * h * (1 + index / 4),
+  });
+  return [luma, chroma(0), chroma(1)];
 }
