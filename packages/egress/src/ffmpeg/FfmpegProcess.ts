@@ -76,9 +76,13 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
       'pipe',
       ...Array.from({ length: pipes.extraInputs ?? 0 }, () => 'pipe' as const),
     ];
-    const child = spawn(binary, args, { stdio });
-    // The child has its own copy of that socket now; ours would keep the reader from seeing EOF.
-    pair?.childEnd.destroy();
+    let child: ChildProcess;
+    try {
+      child = spawn(binary, args, { stdio });
+    } finally {
+      // The child has its own copy of that socket now; ours would keep the reader from seeing EOF.
+      pair?.childEnd.destroy();
+    }
     // A pipe to an FFmpeg that just died raises EPIPE: the exit event reports the death instead.
     for (const stream of [...child.stdio, pair?.reader]) stream?.on('error', () => undefined);
     const ffmpeg = new FfmpegProcess(child, options.stderrLines ?? 40, pair?.reader);
