@@ -25,10 +25,10 @@ describe('composite RTMP broadcasts (real nginx-rtmp, FFmpeg, mediasoup)', () =>
   const isLive = async (stream: string) => (await rtmp.liveStreams()).includes(stream);
 
   beforeAll(async () => {
-    rtmp = await startRtmpServer();
+    rtmp = await startRtmpServer({ tls: true });
     hooks = await startWebhookReceiver('devsecret');
     server = await startTestServer(
-      { WEBHOOK_URLS: hooks.url, EGRESS_RETRY_LIMIT: '2', EGRESS_RETRY_BASE_MS: '200', LOG_LEVEL: 'debug' },
+      { WEBHOOK_URLS: hooks.url, EGRESS_RETRY_LIMIT: '2', EGRESS_RETRY_BASE_MS: '200', EGRESS_RTMPS_CA_FILE: rtmp.rtmps!.caFile, LOG_LEVEL: 'debug' },
       { captureLogs: true },
     );
     await server.api('/v1/rooms', { method: 'POST', body: { name: 'show' } });
@@ -112,6 +112,24 @@ describe('composite RTMP broadcasts (real nginx-rtmp, FFmpeg, mediasoup)', () =>
     expect(others.every((r) => r.status === 'live' && r.retries === 0)).toBe(true);
     const types = hooks.received.filter((h) => h.event.data.broadcast && (h.event.data.broadcast as { name: string }).name === 'refused').map((h) => h.event.type);
     expect(types).toEqual(expect.arrayContaining(['rtmp_broadcast.updated', 'rtmp_broadcast.failed']));
+  });
+
+  it('streams over rtmps:// to a certificate that checks out, and never sends the key to one naming another host', async () => {
+    const broadcasts = [
+      { name: 'secure', stream_url: rtmp.rtmps!.appUrl(), stream_key: 'over-tls' },
+      { name: 'spoofed', stream_url: rtmp.rtmps!.otherNameAppUrl(), stream_key: `spoofed-${SECRET_KEY}` },
+    ];
+    expect((await start('show', { broadcasts })).status).toBe(201);
+    expect(await waitFor(() => isLive('over-tls'), 10_000)).toBe(true);
+    const probe = await probeStream(rtmp.rtmpUrl('over-tls'), { analyzeDurationMs: 3000 });
+    expect(probe.video).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+    await expect.poll(async () => (await stateOf('show')).rtmps.find((r) => r.name === 'spoofed')?.status, { timeout: 15_000 }).toBe('failed');
+    const spoofed = (await stateOf('show')).rtmps.find((r) => r.name === 'spoofed')!;
+    expect(spoofed.error).toMatch(/does not match hostname 127\.0\.0\.1/);
+    expect(spoofed.error).not.toContain(SECRET_KEY);
+    // The handshake failed before RTMP began: the ingest never saw the stream name.
+    expect(await rtmp.errorLog()).toContain("name='over-tls'");
+    expect(await rtmp.errorLog()).not.toContain('spoofed-');
   });
 
   it('stops one destination by name; the others go on', async () => {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -27,6 +28,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('checks rtmps certificates by default, and takes a private CA only if it can read it', () => {
+    expect(loadConfig({}).egress.rtmpsTls).toEqual({ verify: true, caFile: undefined });
+    const here = fileURLToPath(import.meta.url);
+    expect(loadConfig({ EGRESS_RTMPS_CA_FILE: here }).egress.rtmpsTls).toEqual({ verify: true, caFile: here });
+    expect(loadConfig({ EGRESS_RTMPS_VERIFY: 'false' }).egress.rtmpsTls.verify).toBe(false);
+    expect(() => loadConfig({ EGRESS_RTMPS_CA_FILE: '/nonexistent/ca.pem' })).toThrow(/EGRESS_RTMPS_CA_FILE: cannot read/);
+  });
+
   it('refuses bad values with a message naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
@@ -35,6 +44,7 @@ describe('loadConfig', () => {
   });
 
   it('never puts the secret into its error message', () => {
+    expect.assertions(1);
     try {
       loadConfig({ ROOMCAST_API_SECRET: 'tiny', PORT: 'x' });
     } catch (error) {

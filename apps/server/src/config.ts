@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -40,6 +41,8 @@ const EnvSchema = z.object({
   EGRESS_X264_PRESET: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
   EGRESS_X264_THREADS: z.coerce.number().int().min(0).max(16).optional(),
   EGRESS_BACKGROUND: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#101828'),
+  EGRESS_RTMPS_VERIFY: bool.default(true),
+  EGRESS_RTMPS_CA_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -71,6 +74,7 @@ export interface Config {
     ioTimeoutMs: number;
     x264: { speed: Env['EGRESS_X264_PRESET']; threads?: number };
     background: string;
+    rtmpsTls: { verify: boolean; caFile?: string };
   };
 }
 
@@ -88,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.EGRESS_RTP_MIN_PORT >= e.EGRESS_RTP_MAX_PORT) {
     throw new ConfigError('invalid configuration: EGRESS_RTP_MIN_PORT must be below EGRESS_RTP_MAX_PORT');
   }
+  checkReadable('EGRESS_RTMPS_CA_FILE', e.EGRESS_RTMPS_CA_FILE);
   return {
     host: e.HOST,
     port: e.PORT,
@@ -114,6 +119,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ioTimeoutMs: e.EGRESS_IO_TIMEOUT_MS,
       x264: { speed: e.EGRESS_X264_PRESET, threads: e.EGRESS_X264_THREADS },
       background: e.EGRESS_BACKGROUND,
+      rtmpsTls: { verify: e.EGRESS_RTMPS_VERIFY, caFile: e.EGRESS_RTMPS_CA_FILE },
     },
   };
+}
+
+/** A file the server needs later fails now, at start, rather than at the first broadcast. */
+function checkReadable(name: string, path: string | undefined): void {
+  if (path === undefined) return;
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConfigError(`invalid configuration: ${name}: cannot read ${path}`);
+  }
 }

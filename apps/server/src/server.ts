@@ -44,6 +44,7 @@ export async function startServer(config: Config, options: { logStream?: { write
       retryBaseMs: config.egress.retryBaseMs,
       stallBytes: 8 * 1024 * 1024,
       ioTimeoutMs: config.egress.ioTimeoutMs,
+      tls: config.egress.rtmpsTls,
     },
   });
   const app = await buildApp({ config, sfu, auth, egress, logStream: options.logStream });

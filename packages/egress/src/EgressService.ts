@@ -13,6 +13,7 @@ import { drawtextSupport } from './ffmpeg/drawtextSupport.js';
 import { ffmpegPath } from './ffmpeg/ffmpegPath.js';
 import { PortAllocator } from './rtp/PortAllocator.js';
 import type { X264Tuning } from './args/encoderArgs.js';
+import type { RelayPolicy } from './fanout/RtmpRelay.js';
 
 export interface EgressServiceOptions {
   /** UDP ports where FFmpeg decoders receive RTP from mediasoup (loopback only). */
@@ -22,7 +23,7 @@ export interface EgressServiceOptions {
   maxComposites: number;
   background: string;
   placeholderColor: string;
-  relay: { maxRetries: number; retryBaseMs: number; stallBytes: number; ioTimeoutMs: number };
+  relay: RelayPolicy;
   x264?: X264Tuning;
 }
 

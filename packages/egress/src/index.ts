@@ -12,7 +12,7 @@ export { EgressService, type EgressServiceOptions, type EgressServiceEvents } fr
 export { CompositeEgress, type CompositeEgressOptions } from './composite/CompositeEgress.js';
 export { qualityPreset, DEFAULT_QUALITY, type QualityPreset } from './composite/presets.js';
 export { computeLayout, type LayoutSubject, type Tile, type Rect } from './composite/layout.js';
-export { RtmpRelay, type RtmpRelayOptions, type RelayEventType } from './fanout/RtmpRelay.js';
-export { redactStreamKey, destinationUrl } from './args/relayArgs.js';
+export { RtmpRelay, type RtmpRelayOptions, type RelayPolicy, type RelayEventType } from './fanout/RtmpRelay.js';
+export { redactStreamKey, destinationUrl, type RtmpsTls } from './args/relayArgs.js';
 export { PortAllocator } from './rtp/PortAllocator.js';
 export type { X264Speed, X264Tuning } from './args/encoderArgs.js';

@@ -51,6 +51,17 @@ describe('FFmpeg argument builders', () => {
     expect(args.at(-1)).toBe('rtmp://host/app/key');
   });
 
+  it('checks an rtmps:// certificate unless told not to, with a private CA when given one', () => {
+    const rtmps = 'rtmps://live.example:443/app/key';
+    expect(valueOf(relayArgs(rtmps), '-tls_verify')).toBe('1');
+    expect(relayArgs(rtmps)).not.toContain('-ca_file');
+    const privateCa = relayArgs(rtmps, { tls: { verify: true, caFile: '/etc/roomcast/ca.pem' } });
+    expect(valueOf(privateCa, '-ca_file')).toBe('/etc/roomcast/ca.pem');
+    expect(privateCa.at(-1)).toBe(rtmps);
+    expect(relayArgs(rtmps, { tls: { verify: false } })).not.toContain('-tls_verify');
+    expect(relayArgs('rtmp://host/app/key')).not.toContain('-tls_verify');
+  });
+
   it('joins stream URL and key, and redacts the key from anything shown', () => {
     expect(destinationUrl('rtmp://a.rtmp.youtube.com/live2/', 'abcd-1234')).toBe('rtmp://a.rtmp.youtube.com/live2/abcd-1234');
     expect(destinationUrl('rtmps://live.example/app')).toBe('rtmps://live.example/app');

@@ -2,7 +2,7 @@ import type { Layout, Quality, RtmpBroadcastInfo } from '@roomcast/protocol';
 import { AppError } from '@roomcast/protocol';
 import { type Room, TypedEmitter } from '@roomcast/sfu';
 import { describeFfmpegExit } from '../ffmpeg/FfmpegProcess.js';
-import { type RelayEventType, RtmpRelay } from '../fanout/RtmpRelay.js';
+import { type RelayEventType, type RelayPolicy, RtmpRelay } from '../fanout/RtmpRelay.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { Compositor } from './Compositor.js';
 import { Encoder } from './Encoder.js';
@@ -17,7 +17,7 @@ export interface CompositeEgressOptions {
   background: string;
   placeholderColor: string;
   fontFile?: string;
-  relay: { maxRetries: number; retryBaseMs: number; stallBytes: number; ioTimeoutMs: number };
+  relay: RelayPolicy;
   x264?: X264Tuning;
 }
 

@@ -1,6 +1,6 @@
 import { backoffDelay, type RtmpBroadcastInfo, type RtmpStatus } from '@roomcast/protocol';
 import { TypedEmitter } from '@roomcast/sfu';
-import { destinationUrl, redactStreamKey, relayArgs } from '../args/relayArgs.js';
+import { destinationUrl, redactStreamKey, relayArgs, type RtmpsTls } from '../args/relayArgs.js';
 import { describeFfmpegExit, type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import type { FlvFanout } from './FlvFanout.js';
 
@@ -15,7 +15,11 @@ export interface RtmpRelayOptions {
   stallBytes: number;
   /** A destination silent for this long (handshake or writes) counts as stalled. */
   ioTimeoutMs: number;
+  tls: RtmpsTls;
 }
+
+/** What every destination of a server shares: retry, stall and TLS policy. */
+export type RelayPolicy = Omit<RtmpRelayOptions, 'name' | 'streamUrl' | 'streamKey'>;
 
 export type RelayEventType = 'started' | 'updated' | 'stopped' | 'failed';
 
@@ -92,7 +96,7 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     const url = destinationUrl(this.options.streamUrl, this.options.streamKey);
     let ffmpeg: FfmpegProcess;
     try {
-      ffmpeg = await FfmpegProcess.spawn(relayArgs(url, this.options.ioTimeoutMs), { pipes: { stdin: true, stdout: true } });
+      ffmpeg = await FfmpegProcess.spawn(relayArgs(url, this.options), { pipes: { stdin: true, stdout: true } });
     } catch (error) {
       return this.#onFailure(`cannot start FFmpeg: ${(error as Error).message}`);
     }
