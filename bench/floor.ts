@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { ffmpegPath, type QualityPreset } from '@roomcast/egress';
-import { encoderArgs, type X264Speed } from '../packages/egress/src/args/encoderArgs.js';
+import { encoderArgs } from '../packages/egress/src/args/encoderArgs.js';
+import { loadConfig } from '../apps/server/src/config.js';
 import { ProcWindow, sampleProcess } from './procstat.js';
 
 export interface FloorResult {
@@ -42,11 +43,8 @@ export async function measureFloorEncode(preset: QualityPreset, warmupS: number,
 }
 
 function floorCommands(preset: QualityPreset): { floorArgs: string[]; sourceArgs: string[] } {
-  const threads = process.env.EGRESS_X264_THREADS;
-  const args = encoderArgs(preset, {
-    speed: process.env.EGRESS_X264_PRESET as X264Speed | undefined,
-    threads: threads === undefined ? undefined : Number(threads),
-  });
+  // The server's own reading of EGRESS_X264_*, so floor and server cannot disagree.
+  const args = encoderArgs(preset, loadConfig(process.env).egress.x264);
   const firstInput = args.indexOf('-f');
   const outputs = args.indexOf('-map');
   const inputs = args.slice(firstInput, outputs);

@@ -1,8 +1,3 @@
-/**
- * A copy relay: the encoded FLV on stdin, the same bytes to one RTMP(S) destination. No decoding,
- * no encoding: a few percent of a core. `-progress` on stdout tells us when it is really sending.
- * The URL is the caller's; it has been checked to be rtmp:// or rtmps:// before it gets here.
- */
 export interface RelayArgsOptions {
   /** A destination silent for this long (handshake or writes) fails. */
   ioTimeoutMs?: number;
@@ -17,6 +12,11 @@ export interface RtmpsTls {
   caFile?: string;
 }
 
+/**
+ * A copy relay: the encoded FLV on stdin, the same bytes to one RTMP(S) destination. No decoding,
+ * no encoding: a few percent of a core. `-progress` on stdout tells us when it is really sending.
+ * The URL is the caller's; it has been checked to be rtmp:// or rtmps:// before it gets here.
+ */
 export function relayArgs(destinationUrl: string, options: RelayArgsOptions = {}): string[] {
   const { ioTimeoutMs = 10_000, tls = { verify: true } } = options;
   return [

@@ -80,11 +80,11 @@ export class FrameCanvas {
       const visibleWidth = Math.min(p.width, stride - x);
       const visibleRows = Math.min(p.height, p.planeHeight(this.height) - y);
       const offset = p.offset(this.width, this.height);
-      for (let row = 0; row < p.height; row++, i++) {
-        if (row >= visibleRows) continue;
-        const source = visibleWidth === p.width ? rows[i]! : rows[i]!.subarray(0, visibleWidth);
-        this.data.set(source, offset + (y + row) * stride + x);
+      for (let row = 0; row < visibleRows; row++) {
+        const source = rows[i + row]!;
+        this.data.set(visibleWidth === p.width ? source : source.subarray(0, visibleWidth), offset + (y + row) * stride + x);
       }
+      i += p.height;
     }
   }
 

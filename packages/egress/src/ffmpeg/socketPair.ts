@@ -46,8 +46,12 @@ export async function readerSocketPair(read: ReusedBufferReader): Promise<Reader
       },
     });
     const failed = new Promise<never>((_, reject) => reader.once('error', reject));
-    const childEnd = await Promise.race([accepted, failed]);
-    return { reader, childEnd };
+    try {
+      return { reader, childEnd: await Promise.race([accepted, failed]) };
+    } catch (error) {
+      reader.destroy();
+      throw error;
+    }
   } finally {
     server.close();
     await rm(dir, { recursive: true, force: true });
