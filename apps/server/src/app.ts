@@ -16,8 +16,9 @@ import type { EgressService } from '@roomcast/egress';
 import type { Sfu } from '@roomcast/sfu';
 import type { Auth } from './auth.js';
 import type { Config } from './config.js';
-import { errorBody, isServerError, toAppError } from './errors.js';
+import { errorBody, isServerError, logServerError, toAppError } from './errors.js';
 import { loggerOptions } from './logger.js';
+import { unhandledRejections } from './crashGuards.js';
 import { createMetrics } from './metrics.js';
 import { broadcastRoutes } from './routes/broadcasts.js';
 import { demoTokenRoutes } from './routes/demoTokens.js';
@@ -67,12 +68,21 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
     },
   });
 
-  await app.register(healthRoutes(sfu, createMetrics(sfu, egress)));
+  const metrics = createMetrics(sfu, egress);
+  metrics.registerMetric(unhandledRejections);
+  await app.register(healthRoutes(sfu, metrics));
   await app.register(roomRoutes({ sfu, auth }));
   await app.register(broadcastRoutes(egress, auth));
   // Dev mode only: with real credentials the route does not exist (404), so nobody mints tokens.
-  if (config.devMode) await app.register(demoTokenRoutes({ sfu, auth }));
-  registerSignaling(app, { sfu, auth, egress, roomAutoCreate: config.roomAutoCreate, pingIntervalMs: config.wsPingIntervalMs });
+  if (config.devMode) await app.register(demoTokenRoutes({ sfu, auth, demo: config.demo }));
+  registerSignaling(app, {
+    sfu,
+    auth,
+    egress,
+    roomAutoCreate: config.roomAutoCreate,
+    pingIntervalMs: config.wsPingIntervalMs,
+    messageRate: config.signalingRate,
+  });
   await registerDemo(app, config.demoDir);
   return app;
 }
@@ -80,7 +90,7 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
 function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const appError = toAppError(error);
-    if (isServerError(appError)) request.log.error({ err: error }, 'request failed');
+    if (isServerError(appError)) logServerError(request.log, appError, error, 'request failed');
     else request.log.info({ code: appError.code }, appError.message);
     void reply.code(appError.status).send(errorBody(appError));
   });

@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { devModeProblem, isLoopbackHost, webhookSecret } from './configGuards.js';
 
 export const DEV_API_KEY = 'devkey';
 export const DEV_API_SECRET = 'devsecret';
@@ -17,6 +18,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ROOMCAST_API_KEY: z.string().min(1).default(DEV_API_KEY),
   ROOMCAST_API_SECRET: z.string().min(8).default(DEV_API_SECRET),
+  ROOMCAST_DEV_MODE: bool.optional(),
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   RTC_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
   RTC_ANNOUNCED_IP: z.string().optional(),
@@ -24,17 +26,27 @@ const EnvSchema = z.object({
   RTC_MAX_PORT: port.default(49999),
   MAX_ROOMS: z.coerce.number().int().min(1).default(100),
   ROOM_AUTO_CREATE: bool.default(true),
+  ROOM_EMPTY_TIMEOUT_S: z.coerce.number().int().min(1).default(300),
+  DEMO_ROOM_CREATE_MAX: z.coerce.number().int().min(1).default(30),
+  DEMO_MAX_ROOMS: z.coerce.number().int().min(1).default(20),
   RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
   WS_PING_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
+  SIGNALING_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).default(50),
+  SIGNALING_MESSAGE_BURST: z.coerce.number().int().min(1).default(100),
+  PARTICIPANT_MAX_TRANSPORTS: z.coerce.number().int().min(1).max(16).default(2),
+  PARTICIPANT_MAX_PRODUCERS: z.coerce.number().int().min(1).max(16).default(4),
+  PARTICIPANT_MAX_CONSUMERS: z.coerce.number().int().min(1).max(10_000).default(100),
   MEDIA_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   DEMO_DIR: z.string().default(fileURLToPath(new URL('../../demo/dist', import.meta.url))),
   WEBHOOK_URLS: list.pipe(z.array(z.url({ protocol: /^https?$/ }))).default([]),
-  WEBHOOK_SECRET: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(16).optional(),
   EGRESS_RTP_MIN_PORT: port.default(50000),
   EGRESS_RTP_MAX_PORT: port.default(50999),
   EGRESS_MAX_DESTINATIONS_PER_ROOM: z.coerce.number().int().min(1).default(8),
   EGRESS_MAX_DESTINATIONS: z.coerce.number().int().min(1).default(32),
   EGRESS_MAX_COMPOSITES: z.coerce.number().int().min(1).default(2),
+  EGRESS_MAX_TILES: z.coerce.number().int().min(1).max(64).default(16),
+  EGRESS_MAX_DECODERS_PER_COMPOSITE: z.coerce.number().int().min(1).max(128).default(24),
   EGRESS_RETRY_LIMIT: z.coerce.number().int().min(0).default(5),
   EGRESS_RETRY_BASE_MS: z.coerce.number().int().min(50).default(1000),
   EGRESS_IO_TIMEOUT_MS: z.coerce.number().int().min(500).default(10_000),
@@ -43,6 +55,8 @@ const EnvSchema = z.object({
   EGRESS_BACKGROUND: z.string().regex(/^#[0-9a-fA-F]{6}$/).default('#101828'),
   EGRESS_RTMPS_VERIFY: bool.default(true),
   EGRESS_RTMPS_CA_FILE: z.string().min(1).optional(),
+  EGRESS_ALLOW_PRIVATE_DESTINATIONS: bool.default(false),
+  EGRESS_DESTINATION_ALLOWLIST: list.default([]),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -59,8 +73,16 @@ export interface Config {
   rtc: { listenIp: string; announcedIp?: string; minPort: number; maxPort: number };
   maxRooms: number;
   roomAutoCreate: boolean;
+  /** A room with no participant (joined or connecting) for this long is closed. */
+  roomEmptyTimeoutMs: number;
+  /** `POST /v1/demo/tokens` (dev mode only): moderators only on loopback; its own room quotas. */
+  demo: { moderators: boolean; maxRooms: number; roomCreatesPerHour: number };
   rateLimitMax: number;
   wsPingIntervalMs: number;
+  /** Per signaling socket: sustained messages per second and burst (see MessageRateLimit). */
+  signalingRate: { perSecond: number; burst: number };
+  /** What one participant may hold at once (transports are per direction, over its session). */
+  participantLimits: { transportsPerDirection: number; producers: number; consumers: number };
   mediaTimeoutMs: number;
   demoDir: string;
   webhooks: { urls: string[]; secret: string };
@@ -69,12 +91,17 @@ export interface Config {
     maxDestinationsPerRoom: number;
     maxDestinations: number;
     maxComposites: number;
+    /** Tiles a layout shows at most, and FFmpeg decoders (video and audio) per composite. */
+    maxTiles: number;
+    maxDecodersPerComposite: number;
     retryLimit: number;
     retryBaseMs: number;
     ioTimeoutMs: number;
     x264: { speed: Env['EGRESS_X264_PRESET']; threads?: number };
     background: string;
     rtmpsTls: { verify: boolean; caFile?: string };
+    /** Destination policy: loopback/private/link-local hosts only when allowed; these hosts always. */
+    destinations: { allowPrivate: boolean; allowlist: string[] };
   };
 }
 
@@ -93,33 +120,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid configuration: EGRESS_RTP_MIN_PORT must be below EGRESS_RTP_MAX_PORT');
   }
   checkReadable('EGRESS_RTMPS_CA_FILE', e.EGRESS_RTMPS_CA_FILE);
+  const devMode = e.ROOMCAST_API_KEY === DEV_API_KEY || e.ROOMCAST_API_SECRET === DEV_API_SECRET;
+  const devProblem = devModeProblem({ devMode, host: e.HOST, explicitDevMode: e.ROOMCAST_DEV_MODE === true });
+  if (devProblem) throw new ConfigError(devProblem);
+  const webhook = webhookSecret({ urls: e.WEBHOOK_URLS, secret: e.WEBHOOK_SECRET, apiSecret: e.ROOMCAST_API_SECRET, devMode });
+  if ('problem' in webhook) throw new ConfigError(`invalid configuration: ${webhook.problem}`);
   return {
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     apiKey: e.ROOMCAST_API_KEY,
     apiSecret: e.ROOMCAST_API_SECRET,
-    devMode: e.ROOMCAST_API_KEY === DEV_API_KEY || e.ROOMCAST_API_SECRET === DEV_API_SECRET,
+    devMode,
     workers: e.MEDIASOUP_WORKERS,
     rtc: { listenIp: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP, minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT },
     maxRooms: e.MAX_ROOMS,
     roomAutoCreate: e.ROOM_AUTO_CREATE,
+    roomEmptyTimeoutMs: e.ROOM_EMPTY_TIMEOUT_S * 1000,
+    // Demo rooms never take the last room slot: admins can always create one.
+    demo: { moderators: isLoopbackHost(e.HOST), maxRooms: Math.min(e.DEMO_MAX_ROOMS, e.MAX_ROOMS - 1), roomCreatesPerHour: e.DEMO_ROOM_CREATE_MAX },
     rateLimitMax: e.RATE_LIMIT_MAX,
     wsPingIntervalMs: e.WS_PING_INTERVAL_MS,
+    signalingRate: { perSecond: e.SIGNALING_MESSAGES_PER_SECOND, burst: e.SIGNALING_MESSAGE_BURST },
+    participantLimits: {
+      transportsPerDirection: e.PARTICIPANT_MAX_TRANSPORTS,
+      producers: e.PARTICIPANT_MAX_PRODUCERS,
+      consumers: e.PARTICIPANT_MAX_CONSUMERS,
+    },
     mediaTimeoutMs: e.MEDIA_TIMEOUT_MS,
     demoDir: e.DEMO_DIR,
-    webhooks: { urls: e.WEBHOOK_URLS, secret: e.WEBHOOK_SECRET ?? e.ROOMCAST_API_SECRET },
+    webhooks: { urls: e.WEBHOOK_URLS, secret: webhook.secret },
     egress: {
       rtpPorts: { min: e.EGRESS_RTP_MIN_PORT, max: e.EGRESS_RTP_MAX_PORT },
       maxDestinationsPerRoom: e.EGRESS_MAX_DESTINATIONS_PER_ROOM,
       maxDestinations: e.EGRESS_MAX_DESTINATIONS,
       maxComposites: e.EGRESS_MAX_COMPOSITES,
+      maxTiles: e.EGRESS_MAX_TILES,
+      maxDecodersPerComposite: e.EGRESS_MAX_DECODERS_PER_COMPOSITE,
       retryLimit: e.EGRESS_RETRY_LIMIT,
       retryBaseMs: e.EGRESS_RETRY_BASE_MS,
       ioTimeoutMs: e.EGRESS_IO_TIMEOUT_MS,
       x264: { speed: e.EGRESS_X264_PRESET, threads: e.EGRESS_X264_THREADS },
       background: e.EGRESS_BACKGROUND,
       rtmpsTls: { verify: e.EGRESS_RTMPS_VERIFY, caFile: e.EGRESS_RTMPS_CA_FILE },
+      destinations: { allowPrivate: e.EGRESS_ALLOW_PRIVATE_DESTINATIONS, allowlist: e.EGRESS_DESTINATION_ALLOWLIST },
     },
   };
 }

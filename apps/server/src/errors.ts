@@ -42,6 +42,17 @@ export function errorBody(error: AppError): ErrorBody {
   return { error: error.toDetail() };
 }
 
+/**
+ * A bug (an `internal` error): logged at error level with its stack. A coded 5xx the server meant
+ * (`service_unavailable` when its ports are full, a destination that failed) is logged at warn,
+ * without a stack, so a client that keeps hitting it cannot flood the log.
+ */
+export function logServerError(log: { error(o: object, m: string): void; warn(o: object, m: string): void }, appError: AppError, error: unknown, what: string): void {
+  if (!isServerError(appError)) return;
+  if (appError.code === 'internal') log.error({ err: error }, what);
+  else log.warn({ code: appError.code }, `${what}: ${appError.message}`);
+}
+
 export function isServerError(error: AppError): boolean {
   return error.status >= 500;
 }

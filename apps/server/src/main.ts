@@ -1,14 +1,20 @@
 import { ConfigError, loadConfig } from './config.js';
+import { installCrashGuards } from './crashGuards.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const server = await startServer(config);
+  installCrashGuards(server.app.log);
   if (config.devMode) {
     server.app.log.warn(
       '!!! DEV MODE: the published API key "devkey" / secret "devsecret" is in use. Anyone can mint tokens. ' +
         'Set ROOMCAST_API_KEY and ROOMCAST_API_SECRET before exposing this server. !!!',
     );
+    // Only reachable with ROOMCAST_DEV_MODE=1: loadConfig refuses a public HOST otherwise.
+    if (!config.demo.moderators) {
+      server.app.log.warn(`!!! PUBLIC DEV SERVER (ROOMCAST_DEV_MODE on ${config.host}): anyone who knows the published secret is an admin. !!!`);
+    }
   }
   server.app.log.info(`Roomcast listening on ${server.url} (demo at ${server.url}/, API docs at ${server.url}/docs)`);
   const shutdown = (signal: string): void => {

@@ -1,8 +1,11 @@
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EgressService } from '@roomcast/egress';
 import type { Sfu } from '@roomcast/sfu';
 
-/** Prometheus metrics, read from the SFU's live state at scrape time (no counters to keep in sync). */
+/**
+ * Prometheus metrics, read from the SFU's and the egress's state at scrape time. Things that only
+ * ever add up (restarts, dropped frames) are counters, read from running totals kept by their owners.
+ */
 export function createMetrics(sfu: Sfu, egress: EgressService): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'roomcast_' });
@@ -16,7 +19,7 @@ export function createMetrics(sfu: Sfu, egress: EgressService): Registry {
   count('roomcast_producers', 'Open producers', () => participants().reduce((n, p) => n + p.producers.size, 0));
   count('roomcast_consumers', 'Open consumers', () => participants().reduce((n, p) => n + p.consumers.size, 0));
   count('roomcast_mediasoup_workers', 'Live mediasoup workers', () => sfu.pool.workers.length);
-  count('roomcast_mediasoup_worker_restarts', 'mediasoup workers replaced after dying', () => sfu.pool.restarts);
+  total(registry, 'roomcast_mediasoup_worker_restarts', 'mediasoup workers replaced after dying', () => sfu.pool.restarts);
   new Gauge({
     name: 'roomcast_mediasoup_worker_cpu_seconds',
     help: 'CPU time used by each mediasoup worker (user + system)',
@@ -54,12 +57,26 @@ function registerEgressMetrics(registry: Registry, egress: EgressService): void 
       for (const relay of composites().flatMap((c) => [...c.relays.values()])) this.inc({ status: relay.status });
     },
   });
-  new Gauge({
-    name: 'roomcast_egress_dropped_frames',
-    help: 'Composite frames dropped because an encoder could not keep up (running composites)',
+  // Over every composite the server ran, ended ones included: a counter never goes down.
+  total(registry, 'roomcast_egress_dropped_frames', 'Composite frames dropped because an encoder could not keep up', () => egress.stats().droppedFrames);
+  total(registry, 'roomcast_egress_encoder_restarts_total', 'Composite encoders restarted after crashing', () => egress.stats().encoderRestarts);
+  total(registry, 'roomcast_egress_decoder_restarts_total', 'Egress decoders that died and were restarted', () => egress.stats().decoderRestarts);
+}
+
+/**
+ * A counter that follows a running total read at scrape time: it adds what the total gained since
+ * the last scrape (prom-client counters only go up; a total that went down adds nothing).
+ */
+function total(registry: Registry, name: string, help: string, read: () => number): void {
+  let counted = 0;
+  new Counter({
+    name,
+    help,
     registers: [registry],
     collect() {
-      this.set(composites().reduce((n, c) => n + c.encoder.droppedFrames, 0));
+      const value = read();
+      if (value > counted) this.inc(value - counted);
+      counted = Math.max(counted, value);
     },
   });
 }

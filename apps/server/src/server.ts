@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import { EgressService } from '@roomcast/egress';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { DestinationPolicy, type EgressLog, EgressService } from '@roomcast/egress';
 import { Sfu } from '@roomcast/sfu';
 import { buildApp } from './app.js';
 import { Auth } from './auth.js';
@@ -29,13 +29,20 @@ export async function startServer(config: Config, options: { logStream?: { write
       mediaTimeoutMs: config.mediaTimeoutMs,
     },
     maxRooms: config.maxRooms,
+    // A live broadcast keeps an empty room open: a 'starting soon' card is a real show (README).
+    emptyRooms: { timeoutMs: config.roomEmptyTimeoutMs, keep: (room) => room.egress.broadcasting },
   });
   const auth = new Auth(config.apiKey, config.apiSecret);
+  // The app (and its logger) is built after the egress it serves: forward to it once it exists.
+  const appLog: { current?: FastifyBaseLogger } = {};
+  const egressLog: EgressLog = { warn: (details, message) => appLog.current?.warn(details, message) };
   const egress = new EgressService(sfu, {
     rtpPorts: config.egress.rtpPorts,
     maxDestinationsPerRoom: config.egress.maxDestinationsPerRoom,
     maxDestinationsPerServer: config.egress.maxDestinations,
     maxComposites: config.egress.maxComposites,
+    maxTiles: config.egress.maxTiles,
+    maxDecodersPerComposite: config.egress.maxDecodersPerComposite,
     background: config.egress.background,
     x264: config.egress.x264,
     placeholderColor: '#344054',
@@ -45,11 +52,16 @@ export async function startServer(config: Config, options: { logStream?: { write
       stallBytes: 8 * 1024 * 1024,
       ioTimeoutMs: config.egress.ioTimeoutMs,
       tls: config.egress.rtmpsTls,
+      destinations: new DestinationPolicy({ ...config.egress.destinations, log: egressLog }),
+      log: egressLog,
     },
   });
   const app = await buildApp({ config, sfu, auth, egress, logStream: options.logStream });
+  appLog.current = app.log;
   const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log });
   wireEvents(sfu, egress, webhooks);
+  sfu.on('roomError', (room, error, task) => app.log.warn({ room: room.name, err: error }, `room task failed: ${task}`));
+  egress.on('backgroundError', (error, task) => app.log.warn({ err: error }, `egress task failed: ${task}`));
   sfu.on('workerDied', (pid, error) => app.log.error({ workerPid: pid, err: error }, 'mediasoup worker died; its rooms were closed'));
   sfu.pool.on('workerReplaced', (worker) => app.log.warn({ workerPid: worker.pid }, 'mediasoup worker replaced'));
   try {

@@ -1,4 +1,4 @@
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
 import { startServer, type RunningServer } from './server.js';
 
 export interface TestServer extends RunningServer {
@@ -12,13 +12,18 @@ export interface TestServer extends RunningServer {
   participantToken(room: string, identity: string, role?: 'moderator' | 'participant' | 'viewer'): Promise<string>;
 }
 
-let nextPortBlock = 0;
+// A random first block: several test processes (or engineers) on one machine rarely pick the same ports.
+let nextPortBlock = Math.floor(Math.random() * 20);
 
 /**
  * A real server on 127.0.0.1 with a random HTTP port, for integration and end-to-end tests.
  * Each server gets its own RTC port range so servers in one test process never collide.
  */
-export async function startTestServer(env: Record<string, string> = {}, options: { captureLogs?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  // `configure` edits the loaded config: what no loopback env can say (e.g. a public host's demo rules).
+  options: { captureLogs?: boolean; configure?: (config: Config) => void } = {},
+): Promise<TestServer> {
   const block = nextPortBlock++ % 20;
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -29,9 +34,12 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     RTC_MAX_PORT: String(42000 + block * 200 + 199),
     EGRESS_RTP_MIN_PORT: String(52000 + block * 200),
     EGRESS_RTP_MAX_PORT: String(52000 + block * 200 + 199),
+    // Tests send to nginx-rtmp on loopback; the destination policy has its own test with this off.
+    EGRESS_ALLOW_PRIVATE_DESTINATIONS: 'true',
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
     ...env,
   });
+  options.configure?.(config);
   const logs: string[] = [];
   const logStream = options.captureLogs ? { write: (line: string) => void logs.push(line) } : undefined;
   const server = await startServer(config, { logStream });

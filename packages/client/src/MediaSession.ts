@@ -1,5 +1,5 @@
 import { Device, type types } from 'mediasoup-client';
-import { TrackSourceSchema, type TransportOptions } from '@roomcast/protocol';
+import { type DtlsParametersData, type RtpParametersData, TrackSourceSchema, type TransportOptions } from '@roomcast/protocol';
 import { RoomcastError } from './errors.js';
 import type { SignalClient } from './SignalClient.js';
 
@@ -68,7 +68,7 @@ async function createSendTransport(signal: SignalClient, device: Device): Promis
     const source = TrackSourceSchema.parse(appData.source);
     const paused = appData.paused === true;
     signal
-      .request('produce', { transportId: transport.id, kind, rtpParameters: asJson(rtpParameters), source, paused })
+      .request('produce', { transportId: transport.id, kind, rtpParameters: rtpParameters as RtpParametersData, source, paused })
       .then(({ producerId }) => callback({ id: producerId }))
       .catch((error: Error) => errback(error));
   });
@@ -79,7 +79,7 @@ async function createSendTransport(signal: SignalClient, device: Device): Promis
 function wireTransport(signal: SignalClient, transport: types.Transport): void {
   transport.on('connect', ({ dtlsParameters }, callback, errback) => {
     signal
-      .request('connectTransport', { transportId: transport.id, dtlsParameters: asJson(dtlsParameters) })
+      .request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as DtlsParametersData })
       .then(() => callback())
       .catch((error: Error) => errback(error));
   });
@@ -95,10 +95,6 @@ function wireTransport(signal: SignalClient, transport: types.Transport): void {
 /** The server's transport options are opaque JSON in the protocol; mediasoup-client checks them. */
 function asTransportOptions(options: TransportOptions): types.TransportOptions {
   return options as unknown as types.TransportOptions;
-}
-
-function asJson(value: object): Record<string, unknown> {
-  return value as Record<string, unknown>;
 }
 
 /** One live connection: its signaling socket and its media session, replaced together on reconnect. */

@@ -49,7 +49,7 @@ describe('SignalClient requests', () => {
 
   it('rejects a reply whose data does not match the protocol', async () => {
     const { client, socket } = await connected();
-    const reply = client.request('produce', { transportId: 't', kind: 'video', rtpParameters: {}, source: 'camera' });
+    const reply = client.request('produce', { transportId: 't', kind: 'video', rtpParameters: { codecs: [] }, source: 'camera' });
     socket.receive({ id: socket.sent[0]!.id, ok: true, data: { producerId: 42 } });
     await expect(reply).rejects.toMatchObject({ code: 'invalid_response' });
   });

@@ -1,17 +1,22 @@
+import { rmdir } from 'node:fs/promises';
 import {
   AppError,
   type EgressState,
   type Layout,
   type Quality,
+  type RtmpBroadcastInfo,
   type StartRtmpBroadcastsBody,
   type WebhookEventType,
 } from '@roomcast/protocol';
 import { type Room, type Sfu, TypedEmitter } from '@roomcast/sfu';
-import { CompositeEgress } from './composite/CompositeEgress.js';
+import { CompositeEgress, type CompositeStats } from './composite/CompositeEgress.js';
+import { ENCODER_FAILED } from './composite/EncoderSupervisor.js';
 import { DEFAULT_QUALITY } from './composite/presets.js';
+import type { RestartPolicyOptions } from './composite/RestartPolicy.js';
 import { drawtextSupport } from './ffmpeg/drawtextSupport.js';
 import { ffmpegPath } from './ffmpeg/ffmpegPath.js';
 import { PortAllocator } from './rtp/PortAllocator.js';
+import { processTempRoot, removeStaleTempRoots } from './tempDirs.js';
 import type { X264Tuning } from './args/encoderArgs.js';
 import type { RelayPolicy } from './fanout/RtmpRelay.js';
 
@@ -21,27 +26,54 @@ export interface EgressServiceOptions {
   maxDestinationsPerRoom: number;
   maxDestinationsPerServer: number;
   maxComposites: number;
+  /** Tiles per layout (default 16) and decoders per composite, video and audio (default 24). */
+  maxTiles?: number;
+  maxDecodersPerComposite?: number;
   background: string;
   placeholderColor: string;
   relay: RelayPolicy;
   x264?: X264Tuning;
+  /** How often a crashed composite encoder is restarted before its broadcasts fail (tests shorten it). */
+  encoderRestart?: RestartPolicyOptions;
 }
 
 export interface EgressServiceEvents extends Record<string, unknown[]> {
   /** A room's egress changed: push it to the room and webhooks. */
   event: [room: Room, type: WebhookEventType, data: Record<string, unknown>];
   state: [room: Room, state: EgressState];
+  /** Work the service started on its own failed (for the log); the service goes on. */
+  backgroundError: [error: unknown, task: string];
 }
+
+/** Counters over the life of the service (ended composites included), for Prometheus. */
+export type EgressStats = CompositeStats;
+
+/** The composite of a room being started; a stop or the room closing meanwhile cancels it. */
+interface Starting {
+  cancelled: boolean;
+  /** Settles once the start is over: the composite is registered, or stopped and gone. */
+  done: Promise<void>;
+}
+
+/** Why a composite ended with destinations still listed. */
+export const ALL_DESTINATIONS_FAILED = 'every destination failed; the broadcast ended';
 
 /**
  * Turns rooms into outside streams: at most one composite per room, feeding any number of named
  * RTMP(S) destinations. Validates requests before changing anything, keeps `room.egress` current,
- * and stops a room's egress when the room closes.
+ * and stops a room's egress when the room closes. A composite ends when its last destination is
+ * stopped or has failed; failed destinations stay listed (with their reason) until stopped or
+ * replaced.
  */
 export class EgressService extends TypedEmitter<EgressServiceEvents> {
   readonly composites = new Map<string, CompositeEgress>();
   readonly #ports: PortAllocator;
-  readonly #starting = new Map<string, Promise<CompositeEgress>>();
+  readonly #starting = new Map<string, Starting>();
+  /** Failed destinations of composites that have ended, per room. */
+  readonly #ended = new Map<string, RtmpBroadcastInfo[]>();
+  readonly #retired: EgressStats = { droppedFrames: 0, encoderRestarts: 0, decoderRestarts: 0 };
+  /** Composites ended by a failure: their destinations were reported failed, not `stopped` as they close. */
+  readonly #failedComposites = new WeakSet<CompositeEgress>();
 
   constructor(
     readonly sfu: Sfu,
@@ -49,44 +81,67 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   ) {
     super();
     this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max);
-    sfu.on('roomClosed', (room) => void this.#stopRoom(room));
+    sfu.on('roomClosed', (room) => this.#own(this.#stopRoom(room), 'stop the egress of a closed room'));
     // Probing FFmpeg for drawtext spawns it twice: do it now, not on the first broadcast's clock.
     void drawtextSupport(ffmpegPath()).catch(() => undefined);
+    // What a crashed server left in the temp directory (SDP files, labels) goes now.
+    this.#own(removeStaleTempRoots(), 'remove temp directories of crashed servers');
   }
 
   async startBroadcasts(roomName: string, body: StartRtmpBroadcastsBody): Promise<EgressState> {
+    // Destination policy (SSRF) first: a refused host is a 400 and nothing has started.
+    await this.options.relay.destinations.check(body.broadcasts.map((b) => b.stream_url));
     const room = this.sfu.room(roomName);
-    const running = this.composites.get(roomName) ?? (await this.#starting.get(roomName));
+    // Another request is starting this room's composite: wait, then add to it. No await when none
+    // is, so that two requests in one tick cannot both start one.
+    for (let pending = this.#starting.get(roomName); pending; pending = this.#starting.get(roomName)) await pending.done;
+    this.#assertOpen(room);
+    const running = this.composites.get(roomName);
     this.#validate(room, body, running);
     const composite = running ?? (await this.#startComposite(room, body.layout ?? 'grid', body.quality ?? DEFAULT_QUALITY));
     if (running && body.layout && body.layout !== running.layout) running.setLayout(body.layout);
     for (const destination of body.broadcasts) {
       await this.#forgetEnded(composite, destination.name);
+      // A stop (or the room closing) while we waited ends this request too.
+      if (composite.stopped || this.composites.get(roomName) !== composite) throw stoppedWhileStarting(room);
       composite.addDestination(destination.name, destination.stream_url, destination.stream_key);
+      this.#dropEnded(room.name, destination.name);
     }
     return this.#publishState(room);
   }
 
   async stopBroadcast(roomName: string, name: string): Promise<EgressState> {
     const room = this.sfu.room(roomName);
+    if (this.#dropEnded(roomName, name)) return this.#publishState(room);
     const composite = this.composites.get(roomName);
     if (!composite?.relays.has(name)) throw new AppError('egress_not_found', `no broadcast named "${name}" in room ${roomName}`);
     await composite.removeDestination(name);
-    if (composite.relays.size === 0) await this.#stopComposite(room, composite);
+    if (composite.relays.size === 0 || composite.allDestinationsFailed) await this.#endComposite(room, composite);
     return this.#publishState(room);
   }
 
   async stopAll(roomName: string): Promise<EgressState> {
     const room = this.sfu.room(roomName);
-    const composite = this.composites.get(roomName);
-    if (composite) await this.#stopComposite(room, composite);
+    await this.#stopRoom(room);
     return this.#publishState(room);
   }
 
-  /** Graceful shutdown: every broadcast is stopped cleanly. */
+  /** Counters over the service's life: frames dropped, encoder and decoder restarts. */
+  stats(): EgressStats {
+    const total = { ...this.#retired };
+    for (const composite of this.composites.values()) addStats(total, composite.stats());
+    return total;
+  }
+
+  /** Graceful shutdown: every broadcast is stopped cleanly, starting ones included. */
   async close(): Promise<void> {
+    for (const starting of this.#starting.values()) starting.cancelled = true;
+    await Promise.all([...this.#starting.values()].map((s) => s.done));
     await Promise.all([...this.composites.values()].map((c) => c.stop()));
     this.composites.clear();
+    this.#ended.clear();
+    // Only when empty: another server in this process (tests) may still use it.
+    await rmdir(processTempRoot()).catch(() => undefined);
   }
 
   #validate(room: Room, body: StartRtmpBroadcastsBody, running: CompositeEgress | undefined): void {
@@ -111,62 +166,130 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     }
   }
 
+  #assertOpen(room: Room): void {
+    if (room.closed || this.sfu.rooms.get(room.name) !== room) throw new AppError('room_not_found', `room ${room.name} was closed`);
+  }
+
   async #forgetEnded(composite: CompositeEgress, name: string): Promise<void> {
     const relay = composite.relays.get(name);
     if (relay && (relay.status === 'failed' || relay.status === 'stopped')) await composite.removeDestination(name);
   }
 
+  /** Removes an ended destination from the room's list; true if there was one. */
+  #dropEnded(roomName: string, name: string): boolean {
+    const ended = this.#ended.get(roomName) ?? [];
+    const kept = ended.filter((info) => info.name !== name);
+    if (kept.length === ended.length) return false;
+    if (kept.length > 0) this.#ended.set(roomName, kept);
+    else this.#ended.delete(roomName);
+    return true;
+  }
+
   async #startComposite(room: Room, layout: Layout, quality: Quality): Promise<CompositeEgress> {
-    const starting = (async () => {
-      const text = await drawtextSupport(ffmpegPath());
-      return CompositeEgress.start({
-        room,
-        layout,
-        quality,
-        ports: this.#ports,
-        background: this.options.background,
-        placeholderColor: this.options.placeholderColor,
-        fontFile: text.enabled ? text.fontFile : undefined,
-        relay: this.options.relay,
-        x264: this.options.x264,
-      });
-    })();
+    const starting: Starting = { cancelled: false, done: Promise.resolve() };
+    const launched = this.#launch(room, layout, quality, starting);
+    starting.done = launched.then(
+      () => undefined,
+      () => undefined,
+    );
     this.#starting.set(room.name, starting);
     try {
-      const composite = await starting;
-      this.composites.set(room.name, composite);
-      composite.on('relay', (type, info) => {
-        this.safeEmit('event', room, `rtmp_broadcast.${type}`, { broadcast: info });
-        this.#publishState(room);
-      });
-      composite.on('failed', (message) => void this.#onCompositeFailed(room, composite, message));
-      return composite;
+      return await launched;
     } finally {
-      this.#starting.delete(room.name);
+      if (this.#starting.get(room.name) === starting) this.#starting.delete(room.name);
     }
   }
 
-  async #onCompositeFailed(room: Room, composite: CompositeEgress, message: string): Promise<void> {
-    for (const relay of composite.relays.values()) {
-      this.safeEmit('event', room, 'rtmp_broadcast.failed', { broadcast: { ...relay.info(), status: 'failed', error: message } });
+  /** Starts the composite, then checks nothing cancelled it meanwhile: if so it is stopped, not left running. */
+  async #launch(room: Room, layout: Layout, quality: Quality, starting: Starting): Promise<CompositeEgress> {
+    const text = await drawtextSupport(ffmpegPath());
+    if (starting.cancelled) throw stoppedWhileStarting(room);
+    this.#assertOpen(room);
+    const composite = await CompositeEgress.start({
+      room,
+      layout,
+      quality,
+      ports: this.#ports,
+      background: this.options.background,
+      placeholderColor: this.options.placeholderColor,
+      fontFile: text.enabled ? text.fontFile : undefined,
+      relay: this.options.relay,
+      x264: this.options.x264,
+      maxTiles: this.options.maxTiles,
+      maxDecoders: this.options.maxDecodersPerComposite,
+      encoderRestart: this.options.encoderRestart,
+    });
+    if (starting.cancelled || room.closed || this.sfu.rooms.get(room.name) !== room) {
+      await composite.stop();
+      throw room.closed ? new AppError('room_not_found', `room ${room.name} was closed`) : stoppedWhileStarting(room);
     }
-    await this.#stopComposite(room, composite);
+    this.composites.set(room.name, composite);
+    this.#wire(room, composite);
+    return composite;
+  }
+
+  #wire(room: Room, composite: CompositeEgress): void {
+    composite.on('relay', (type, info) => {
+      if (type === 'stopped' && this.#failedComposites.has(composite)) return;
+      const ended = type === 'failed' && composite.allDestinationsFailed;
+      this.safeEmit('event', room, `rtmp_broadcast.${type}`, ended ? { broadcast: info, ended: true, reason: ALL_DESTINATIONS_FAILED } : { broadcast: info });
+      if (ended) this.#own(this.#endComposite(room, composite), 'end a composite whose destinations all failed');
+      else this.#publishState(room);
+    });
+    composite.on('encoderRestarted', (reason) => {
+      for (const relay of composite.relays.values()) this.safeEmit('event', room, 'rtmp_broadcast.updated', { broadcast: relay.info(), reason });
+      this.#publishState(room);
+    });
+    composite.on('failed', (reason) => this.#own(this.#onCompositeFailed(room, composite, reason), 'end a composite whose encoder failed'));
+  }
+
+  async #onCompositeFailed(room: Room, composite: CompositeEgress, reason: string): Promise<void> {
+    this.#failedComposites.add(composite);
+    const failed = [...composite.relays.values()].map((relay) => ({ ...relay.info(), status: 'failed' as const, error: reason }));
+    for (const info of failed) this.safeEmit('event', room, 'rtmp_broadcast.failed', { broadcast: info, ended: true, reason: ENCODER_FAILED });
+    await this.#endComposite(room, composite, failed);
+  }
+
+  /**
+   * Ends a composite that has nothing left to feed, freeing its slot; its failed destinations stay
+   * listed (`failed`, or the infos given) until stopped or replaced.
+   */
+  async #endComposite(room: Room, composite: CompositeEgress, failed?: RtmpBroadcastInfo[]): Promise<void> {
+    const infos = failed ?? [...composite.relays.values()].map((relay) => relay.info()).filter((info) => info.status === 'failed');
+    if (this.composites.get(room.name) === composite && !room.closed && infos.length > 0) {
+      const names = new Set(infos.map((info) => info.name));
+      this.#ended.set(room.name, [...(this.#ended.get(room.name) ?? []).filter((info) => !names.has(info.name)), ...infos]);
+    }
+    const stopping = this.#stopComposite(room, composite);
+    // The slot is free and the state final now; the processes take a moment more to end.
     this.#publishState(room);
+    await stopping;
   }
 
   async #stopComposite(room: Room, composite: CompositeEgress): Promise<void> {
-    if (this.composites.get(room.name) === composite) this.composites.delete(room.name);
+    if (this.composites.get(room.name) === composite) {
+      this.composites.delete(room.name);
+      addStats(this.#retired, composite.stats());
+    }
     await composite.stop();
   }
 
+  /** Stops the room's egress, a composite still starting included, and forgets its ended destinations. */
   async #stopRoom(room: Room): Promise<void> {
+    const starting = this.#starting.get(room.name);
+    if (starting) {
+      starting.cancelled = true;
+      await starting.done;
+    }
+    this.#ended.delete(room.name);
     const composite = this.composites.get(room.name);
     if (composite) await this.#stopComposite(room, composite);
   }
 
   #publishState(room: Room): EgressState {
     const composite = this.composites.get(room.name);
-    const rtmps = [...(composite?.relays.values() ?? [])].map((r) => r.info());
+    const live = [...(composite?.relays.values() ?? [])].map((r) => r.info());
+    const rtmps = [...(this.#ended.get(room.name) ?? []), ...live];
     room.egress = {
       ...room.egress,
       broadcasting: rtmps.some((r) => r.status !== 'failed' && r.status !== 'stopped'),
@@ -177,4 +300,19 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     if (!room.closed) this.safeEmit('state', room, room.egress);
     return room.egress;
   }
+
+  /** Every promise the service starts by itself has this owner: a failure is reported, never unhandled. */
+  #own(task: Promise<unknown>, what: string): void {
+    task.catch((error: unknown) => this.safeEmit('backgroundError', error, what));
+  }
+}
+
+function stoppedWhileStarting(room: Room): AppError {
+  return new AppError('conflict', `the broadcasts of room ${room.name} were stopped while starting`);
+}
+
+function addStats(total: EgressStats, more: CompositeStats): void {
+  total.droppedFrames += more.droppedFrames;
+  total.encoderRestarts += more.encoderRestarts;
+  total.decoderRestarts += more.decoderRestarts;
 }

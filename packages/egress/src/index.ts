@@ -13,6 +13,8 @@ export { CompositeEgress, type CompositeEgressOptions } from './composite/Compos
 export { qualityPreset, DEFAULT_QUALITY, type QualityPreset } from './composite/presets.js';
 export { computeLayout, type LayoutSubject, type Tile, type Rect } from './composite/layout.js';
 export { RtmpRelay, type RtmpRelayOptions, type RelayPolicy, type RelayEventType } from './fanout/RtmpRelay.js';
-export { redactStreamKey, destinationUrl, type RtmpsTls } from './args/relayArgs.js';
+export { redactStreamKey, type RtmpsTls } from './args/relayArgs.js';
+export { DestinationPolicy, NOT_ALLOWED_MESSAGE, type DestinationPolicyOptions, type EgressLog } from './destinations/DestinationPolicy.js';
+export { RELAY_FAILURES, type RelayFailure } from './destinations/relayFailure.js';
 export { PortAllocator } from './rtp/PortAllocator.js';
 export type { X264Speed, X264Tuning } from './args/encoderArgs.js';

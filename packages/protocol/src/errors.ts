@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   invalid_body: 400,
   invalid_message: 400,
   invalid_stream_url: 400,
+  /** A destination on a loopback, private, link-local or otherwise non-public address (or unresolvable). */
+  destination_not_allowed: 400,
   unauthorized: 401,
   invalid_token: 401,
   forbidden: 403,

@@ -36,19 +36,45 @@ export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
 export const HealthResponseSchema = z.object({ status: z.literal('ok'), workers: z.number().int() });
 
-/** Only rtmp:// and rtmps:// reach FFmpeg: `file:`, `pipe:`, `concat:`, `http:` would let a caller read or write our disk. */
+/** scheme://host[:port] then a path, query or nothing: a host name, IPv4 or [IPv6], a port in 1..65535. */
+const RTMP_URL = /^rtmps?:\/\/(?:\[[0-9a-f:.]+\]|[^/?#:[\]@]+)(?::(\d{1,5}))?(?:[/?#]|$)/i;
+
+function isRtmpUrl(url: string): boolean {
+  const match = RTMP_URL.exec(url);
+  if (!match) return false;
+  return match[1] === undefined || (Number(match[1]) >= 1 && Number(match[1]) <= 65535);
+}
+
+/**
+ * Only rtmp:// and rtmps:// reach FFmpeg: `file:`, `pipe:`, `concat:`, `http:` would let a caller read or write our disk.
+ * Printable ASCII only (no space, control character or `|`), no `user:password@` (a secret we could
+ * not keep out of logs), and short enough for one line of the relay's option file (see relayArgs).
+ * The scheme is lower-cased here: FFmpeg knows `rtmp`, not `RTMP`.
+ */
 export const StreamUrlSchema = z
   .string()
-  .max(2048)
-  .refine((url) => /^rtmps?:\/\/[^\s/?#]+/i.test(url), 'stream_url must be an rtmp:// or rtmps:// URL')
-  .refine((url) => !/[\s\u0000-\u001f|]/.test(url), 'stream_url has forbidden characters');
+  .max(900)
+  .refine((url) => /^[\x21-\x7e]*$/.test(url) && !url.includes('|'), 'stream_url has forbidden characters')
+  .refine(isRtmpUrl, 'stream_url must be an rtmp:// or rtmps:// URL')
+  .refine((url) => !/^[a-z]+:\/\/[^/?#]*@/i.test(url), 'stream_url must not contain a user name or password')
+  .overwrite((url) => url.replace(/^rtmps?:/i, (scheme) => scheme.toLowerCase()));
+
+/**
+ * A stream key: printable ASCII without spaces (so it can never split a log line or an option line),
+ * as long as any ingest service issues. Messages never echo the value.
+ */
+export const StreamKeySchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .refine((key) => /^[\x21-\x7e]+$/.test(key), 'stream_key must be printable ASCII without spaces');
 
 export const BroadcastNameSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/);
 
 export const RtmpDestinationSchema = z.strictObject({
   name: BroadcastNameSchema,
   stream_url: StreamUrlSchema,
-  stream_key: z.string().max(1024).optional(),
+  stream_key: StreamKeySchema.optional(),
 });
 export type RtmpDestination = z.infer<typeof RtmpDestinationSchema>;
 

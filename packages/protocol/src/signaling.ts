@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { JsonObjectSchema, MediaKindSchema, TrackSourceSchema } from './common.js';
 import { ErrorDetailSchema } from './errors.js';
+import { DtlsParametersSchema, RtpCapabilitiesSchema, RtpParametersSchema } from './media.js';
 import { EgressStateSchema } from './egress.js';
 import { BroadcastNameSchema, StartRtmpBroadcastsBodySchema } from './rest.js';
 import { ParticipantInfoSchema, ProducerInfoSchema } from './room.js';
@@ -37,13 +38,15 @@ export const SignalCloseCode = {
   replaced: 4002,
   mediaTimeout: 4003,
   pingTimeout: 4004,
+  /** The socket kept sending past its message rate limit: a client bug or abuse; reconnecting is fine. */
+  rateLimited: 4005,
 } as const;
 
 /** Each request: the schema of its `data` and of the `data` of a successful response. */
 export const Requests = {
   /** Join the room the token names. Must come first. */
   join: {
-    request: z.object({ rtpCapabilities: JsonObjectSchema }),
+    request: z.object({ rtpCapabilities: RtpCapabilitiesSchema }),
     response: z.object({
       participant: ParticipantInfoSchema,
       participants: z.array(ParticipantInfoSchema),
@@ -59,14 +62,14 @@ export const Requests = {
     response: TransportOptionsSchema,
   },
   connectTransport: {
-    request: TransportIdSchema.extend({ dtlsParameters: JsonObjectSchema }),
+    request: TransportIdSchema.extend({ dtlsParameters: DtlsParametersSchema }),
     response: Ok,
   },
   restartIce: { request: TransportIdSchema, response: z.object({ iceParameters: JsonObjectSchema }) },
   produce: {
     request: TransportIdSchema.extend({
       kind: MediaKindSchema,
-      rtpParameters: JsonObjectSchema,
+      rtpParameters: RtpParametersSchema,
       source: TrackSourceSchema,
       paused: z.boolean().optional(),
     }),
@@ -139,7 +142,7 @@ export const Notifications = {
   /** A room or egress event, for toasts and logs (same types as webhooks). */
   roomEvent: z.object({ type: z.string(), data: JsonObjectSchema }),
   /** The room is gone (deleted, or its media worker died). The socket closes after this. */
-  roomClosed: z.object({ reason: z.enum(['deleted', 'worker_died', 'server_shutdown']), message: z.string() }),
+  roomClosed: z.object({ reason: z.enum(['deleted', 'worker_died', 'server_shutdown', 'empty']), message: z.string() }),
   /** Another connection joined with your identity; this one closes. */
   replaced: z.object({}),
 } as const;

@@ -44,6 +44,12 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
   readonly transports = new Map<string, ms.Transport>();
   readonly producers = new Map<string, PublishedTrack>();
   readonly consumers = new Map<string, ms.Consumer>();
+  /** Producers a consumer is being made of right now: a second concurrent consume of one is skipped. */
+  readonly consuming = new Set<string>();
+  /** WebRTC transports created over the session, per direction (limited; see ParticipantLimits). */
+  readonly transportsCreated = { send: 0, recv: 0 };
+  /** Producers being created right now, by kind and source (one of each at a time). */
+  readonly #producing = new Set<string>();
   readonly #capabilities: ReadonlySet<Capability>;
   rtpCapabilities: ms.RtpCapabilities | undefined;
   joined = false;
@@ -100,6 +106,20 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
     return track;
   }
 
+  /**
+   * Claims the right to create one producer of this kind and source, checked before the worker is
+   * asked (so concurrent requests count too): one camera, one microphone, one screen, one screen
+   * audio, `max` in all. `release()` once the producer exists (it then counts in `producers`) or failed.
+   */
+  reserveProducer(kind: ms.MediaKind, source: TrackSource, max: number): { release(): void } {
+    const key = `${kind}:${source}`;
+    const taken = [...this.producers.values()].some(({ producer, source: s }) => producer.kind === kind && s === source);
+    if (taken || this.#producing.has(key)) throw new AppError('conflict', `a ${source} ${kind} track is already published`);
+    if (this.producers.size + this.#producing.size >= max) throw new AppError('limit_exceeded', `at most ${max} tracks per participant`);
+    this.#producing.add(key);
+    return { release: () => void this.#producing.delete(key) };
+  }
+
   consumer(id: string): ms.Consumer {
     const consumer = this.consumers.get(id);
     if (!consumer) throw new AppError('consumer_not_found', `no consumer ${id}`);
@@ -130,6 +150,7 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
     this.transports.clear();
     this.producers.clear();
     this.consumers.clear();
+    this.consuming.clear();
     this.safeEmit('closed');
     this.removeAllListeners();
   }

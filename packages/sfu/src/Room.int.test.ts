@@ -9,6 +9,11 @@ const VP8_PARAMETERS: ms.RtpParameters = {
   encodings: [{ ssrc: 1111 }],
 };
 
+const OPUS_PARAMETERS: ms.RtpParameters = {
+  codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+  encodings: [{ ssrc: 2222 }],
+};
+
 function recorder(): { notify: Notifier; seen: Array<{ method: string; data: unknown }> } {
   const seen: Array<{ method: string; data: unknown }> = [];
   return { seen, notify: (method, data) => void seen.push({ method, data }) };
@@ -22,7 +27,7 @@ describe('Room (real mediasoup worker)', () => {
     sfu = await Sfu.create({
       workers: { size: 1, rtcMinPort: 45000, rtcMaxPort: 45199 },
       webRtc: { listenIps: [{ ip: '127.0.0.1' }], initialAvailableOutgoingBitrate: 1_000_000, mediaTimeoutMs: 5000 },
-      maxRooms: 3,
+      maxRooms: 5,
     });
     deviceCaps = (await loadMediasoup()).getSupportedRtpCapabilities();
   });
@@ -32,7 +37,7 @@ describe('Room (real mediasoup worker)', () => {
     const room = sfu.rooms.get(roomName) ?? (await sfu.createRoom(roomName));
     const participant = room.addParticipant({ identity: 'pub', name: 'Pub', role: 'participant', notify: () => {} });
     room.join(participant, deviceCaps);
-    const transport = await room.router.createPlainTransport({ listenIp: '127.0.0.1', comedia: true, rtcpMux: true });
+    const transport = await room.router.createPlainTransport({ listenIp: '127.0.0.1', comedia: true, rtcpMux: true, appData: { direction: 'send' } });
     room.adoptTransport(participant, transport);
     const producer = await room.produce(participant, { transportId: transport.id, kind: 'video', rtpParameters: VP8_PARAMETERS, source: 'camera' });
     return { room, participant, transport, producer };
@@ -54,6 +59,36 @@ describe('Room (real mediasoup worker)', () => {
     expect(sub.seen.some((n) => n.method === 'participantUpdated')).toBe(false);
     expect(viewer.consumers.size).toBe(0);
     expect(consumer?.closed).toBe(true);
+  });
+
+  it('never makes two consumers of one track, however the subscribe requests overlap', async () => {
+    const { room, participant: pub, transport } = await publisher('overlap');
+    const sub = recorder();
+    const viewer = room.addParticipant({ identity: 'sub', name: 'Sub', role: 'viewer', notify: sub.notify });
+    await room.createTransport(viewer, 'recv');
+    // A second track is published while the joining viewer is being subscribed to the first one:
+    // the join's subscription and the new track's subscription both reach the microphone.
+    const producing = room.produce(pub, { transportId: transport.id, kind: 'audio', rtpParameters: OPUS_PARAMETERS, source: 'microphone' });
+    room.join(viewer, deviceCaps);
+    await producing;
+    await expect.poll(() => sub.seen.filter((n) => n.method === 'newConsumer').length).toBe(2);
+    await new Promise((r) => setTimeout(r, 200));
+    const consumed = sub.seen.filter((n) => n.method === 'newConsumer').map((n) => (n.data as { producerId: string }).producerId);
+    expect(new Set(consumed).size).toBe(consumed.length);
+    expect(viewer.consumers.size).toBe(2);
+  });
+
+  it('closes a producer whose participant left while it was being made', async () => {
+    const room = await sfu.createRoom('left-mid-produce');
+    const pub = room.addParticipant({ identity: 'p', name: 'P', role: 'participant', notify: () => {} });
+    room.join(pub, deviceCaps);
+    const transport = await room.router.createPlainTransport({ listenIp: '127.0.0.1', comedia: true, rtcpMux: true, appData: { direction: 'send' } });
+    room.adoptTransport(pub, transport);
+    const producing = room.produce(pub, { transportId: transport.id, kind: 'video', rtpParameters: VP8_PARAMETERS, source: 'camera' });
+    room.removeParticipant(pub);
+    await expect(producing).rejects.toMatchObject({ code: 'not_joined' });
+    const dump = (await room.router.dump()) as { mapProducerIdConsumerIds: object };
+    expect(Object.keys(dump.mapProducerIdConsumerIds)).toEqual([]);
   });
 
   it('refuses to let a viewer publish', async () => {
@@ -78,7 +113,7 @@ describe('Room (real mediasoup worker)', () => {
   it('enforces the room limit and unique names', async () => {
     await sfu.createRoom('limit-a');
     await expect(sfu.createRoom('limit-a')).rejects.toMatchObject({ code: 'conflict' });
-    while (sfu.rooms.size < 3) await sfu.createRoom();
+    while (sfu.rooms.size < 5) await sfu.createRoom();
     await expect(sfu.createRoom('one-too-many')).rejects.toMatchObject({ code: 'limit_exceeded' });
   });
 });

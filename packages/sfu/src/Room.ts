@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
 import { AppError, type EgressState, type RoomInfo, type TrackSource, emptyEgressState } from '@roomcast/protocol';
 import { MEDIA_CODECS } from './codecs.js';
+import { DEFAULT_PARTICIPANT_LIMITS, type ParticipantLimits } from './limits.js';
+import { mapTransportError, withClientInput } from './mediaErrors.js';
 import { Participant, type ParticipantOptions, type PublishedTrack } from './Participant.js';
+import { Subscriptions } from './Subscriptions.js';
 import { createWebRtcTransport, type Direction, type WebRtcSettings } from './transports.js';
 import { TypedEmitter } from './TypedEmitter.js';
 import type { WorkerPool } from './WorkerPool.js';
 
-export type RoomCloseReason = 'deleted' | 'worker_died' | 'server_shutdown';
+/** Why a room closed: an admin deleted it, its media worker died, the server stopped, or nobody was in it for ROOM_EMPTY_TIMEOUT_S. */
+export type RoomCloseReason = 'deleted' | 'worker_died' | 'server_shutdown' | 'empty';
 
 export interface RoomEvents extends Record<string, unknown[]> {
   participantJoined: [participant: Participant];
@@ -18,6 +22,8 @@ export interface RoomEvents extends Record<string, unknown[]> {
   producerPaused: [participant: Participant, producerId: string, paused: boolean];
   activeSpeaker: [participantId: string | null];
   closed: [reason: RoomCloseReason];
+  /** Work the room started on its own (subscribing someone) failed: for the log, never a crash. */
+  backgroundError: [error: unknown, task: string];
 }
 
 export interface ProduceOptions {
@@ -35,6 +41,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Egress state is owned by the egress layer; the room only carries it for `info()`. */
   egress: EgressState = emptyEgressState();
   activeSpeakerId: string | null = null;
+  readonly #subscriptions: Subscriptions;
   #closed = false;
 
   private constructor(
@@ -42,14 +49,16 @@ export class Room extends TypedEmitter<RoomEvents> {
     readonly router: ms.Router,
     readonly speakerObserver: ms.ActiveSpeakerObserver,
     readonly webRtc: WebRtcSettings,
+    readonly limits: ParticipantLimits,
   ) {
     super();
+    this.#subscriptions = new Subscriptions(router, limits.consumers);
   }
 
-  static async create(name: string, pool: WorkerPool, webRtc: WebRtcSettings): Promise<Room> {
+  static async create(name: string, pool: WorkerPool, webRtc: WebRtcSettings, limits = DEFAULT_PARTICIPANT_LIMITS): Promise<Room> {
     const router = await pool.createRouter(MEDIA_CODECS);
     const speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
-    const room = new Room(name, router, speakerObserver, webRtc);
+    const room = new Room(name, router, speakerObserver, webRtc, limits);
     speakerObserver.on('dominantspeaker', ({ producer }: { producer: ms.Producer }) => {
       room.#setActiveSpeaker((producer.appData as { participantId?: string }).participantId ?? null);
     });
@@ -84,23 +93,32 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   /** Marks the participant joined, announces it, and subscribes it to everything already published. */
   join(participant: Participant, rtpCapabilities: ms.RtpCapabilities): void {
+    this.#assertPresent(participant);
     if (participant.joined) throw new AppError('already_joined', 'already joined');
     participant.rtpCapabilities = rtpCapabilities;
     participant.joined = true;
     for (const other of this.#others(participant)) other.notify('participantJoined', { participant: participant.info() });
     this.safeEmit('participantJoined', participant);
-    void this.#consumeExisting(participant);
+    this.#consumeExisting(participant);
   }
 
   async createTransport(participant: Participant, direction: Direction): Promise<ms.WebRtcTransport> {
+    this.#assertPresent(participant);
     if (direction === 'send') participant.assertCan('publish');
-    const transport = await createWebRtcTransport(this.router, participant, direction, this.webRtc);
-    if (participant.closed) {
+    // Counted before the await, so a burst of concurrent requests cannot slip past the limit.
+    if (participant.transportsCreated[direction] >= this.limits.transportsPerDirection) {
+      throw new AppError('limit_exceeded', `at most ${this.limits.transportsPerDirection} ${direction} transports per participant`);
+    }
+    participant.transportsCreated[direction]++;
+    const transport = await createWebRtcTransport(this.router, participant, direction, this.webRtc).catch((error: unknown) => {
+      throw mapTransportError(error);
+    });
+    if (participant.closed || this.#closed) {
       transport.close();
       throw new AppError('not_joined', 'participant left');
     }
     participant.transports.set(transport.id, transport);
-    if (direction === 'recv') void this.#consumeExisting(participant);
+    if (direction === 'recv') this.#consumeExisting(participant);
     return transport;
   }
 
@@ -110,14 +128,32 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   async produce(participant: Participant, options: ProduceOptions): Promise<ms.Producer> {
+    this.#assertPresent(participant);
     participant.assertCan('publish');
     const transport = participant.transport(options.transportId);
-    const producer = await transport.produce({
-      kind: options.kind,
-      rtpParameters: options.rtpParameters,
-      paused: options.paused ?? false,
-      appData: { participantId: participant.id, source: options.source },
-    });
+    if ((transport.appData as { direction?: string }).direction !== 'send') {
+      throw new AppError('bad_request', 'produce needs a send transport');
+    }
+    const slot = participant.reserveProducer(options.kind, options.source, this.limits.producers);
+    let producer: ms.Producer;
+    try {
+      producer = await withClientInput('rtpParameters', () =>
+        transport.produce({
+          kind: options.kind,
+          rtpParameters: options.rtpParameters,
+          paused: options.paused ?? false,
+          appData: { participantId: participant.id, source: options.source },
+        }),
+      );
+    } finally {
+      slot.release();
+    }
+    // The participant may have left (or the room closed) while the worker made the producer:
+    // mediasoup would keep it on the router, and everyone would be subscribed to a ghost.
+    if (participant.closed || this.#closed) {
+      producer.close();
+      throw new AppError('not_joined', 'participant left');
+    }
     const track: PublishedTrack = { producer, source: options.source };
     participant.producers.set(producer.id, track);
     producer.observer.once('close', () => this.#onProducerClosed(participant, producer.id));
@@ -126,7 +162,9 @@ export class Room extends TypedEmitter<RoomEvents> {
     }
     this.#announceUpdate(participant);
     this.safeEmit('producerAdded', participant, track);
-    for (const other of this.#others(participant)) void this.#consume(other, participant, track);
+    for (const other of this.#others(participant)) {
+      this.#background(this.#subscriptions.consume(other, participant, track), 'subscribe to a new track');
+    }
     return producer;
   }
 
@@ -136,8 +174,8 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   async setProducerPaused(participant: Participant, producerId: string, paused: boolean): Promise<void> {
     const { producer } = participant.producer(producerId);
-    if (paused) await producer.pause();
-    else await producer.resume();
+    await withClientInput(paused ? 'pauseProducer' : 'resumeProducer', () => (paused ? producer.pause() : producer.resume()));
+    if (participant.closed || this.#closed || producer.closed) return;
     this.#announceUpdate(participant);
     this.safeEmit('producerPaused', participant, producerId, paused);
   }
@@ -181,6 +219,21 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (this.#closed) throw new AppError('room_not_found', `room ${this.name} is closed`);
   }
 
+  /** A request from a participant that has left (or a closed room) changes nothing. */
+  #assertPresent(participant: Participant): void {
+    this.#assertOpen();
+    if (participant.closed || this.participants.get(participant.id) !== participant) {
+      throw new AppError('not_joined', 'this participant has left');
+    }
+  }
+
+  /** Owns a task the room starts on its own: its failure is reported, never left unhandled. */
+  #background(task: Promise<unknown>, what: string): void {
+    task.catch((error: unknown) => {
+      if (!this.#closed) this.safeEmit('backgroundError', error, what);
+    });
+  }
+
   *#others(participant: Participant): Iterable<Participant> {
     for (const other of this.participants.values()) {
       if (other !== participant && other.joined) yield other;
@@ -188,7 +241,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   }
 
   #announceUpdate(participant: Participant): void {
-    if (!participant.joined) return;
+    if (!participant.joined || participant.closed) return;
     for (const other of this.#others(participant)) other.notify('participantUpdated', { participant: participant.info() });
   }
 
@@ -208,47 +261,8 @@ export class Room extends TypedEmitter<RoomEvents> {
     this.safeEmit('activeSpeaker', participantId);
   }
 
-  async #consumeExisting(participant: Participant): Promise<void> {
+  #consumeExisting(participant: Participant): void {
     if (!participant.canConsume) return;
-    for (const other of this.#others(participant)) {
-      for (const track of other.producers.values()) await this.#consume(participant, other, track);
-    }
-  }
-
-  /** Creates a paused consumer of `track` for `subscriber` and tells its client; the client resumes it. */
-  async #consume(subscriber: Participant, publisher: Participant, track: PublishedTrack): Promise<void> {
-    const transport = subscriber.recvTransport;
-    const rtpCapabilities = subscriber.rtpCapabilities;
-    if (!subscriber.canConsume || !transport || !rtpCapabilities) return;
-    const { producer } = track;
-    if (producer.closed || [...subscriber.consumers.values()].some((c) => c.producerId === producer.id)) return;
-    if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities })) return;
-    try {
-      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
-      subscriber.consumers.set(consumer.id, consumer);
-      this.#wireConsumer(subscriber, consumer);
-      subscriber.notify('newConsumer', {
-        id: consumer.id,
-        producerId: producer.id,
-        participantId: publisher.id,
-        kind: consumer.kind,
-        source: track.source,
-        rtpParameters: consumer.rtpParameters as unknown as Record<string, unknown>,
-        producerPaused: consumer.producerPaused,
-      });
-    } catch (error) {
-      // The producer or transport closed while consuming: nothing to clean up.
-      if (!producer.closed && !transport.closed) throw error;
-    }
-  }
-
-  #wireConsumer(subscriber: Participant, consumer: ms.Consumer): void {
-    const forget = (): void => {
-      if (subscriber.consumers.delete(consumer.id)) subscriber.notify('consumerClosed', { consumerId: consumer.id });
-    };
-    consumer.on('transportclose', () => subscriber.consumers.delete(consumer.id));
-    consumer.on('producerclose', forget);
-    consumer.on('producerpause', () => subscriber.notify('consumerPaused', { consumerId: consumer.id }));
-    consumer.on('producerresume', () => subscriber.notify('consumerResumed', { consumerId: consumer.id }));
+    this.#background(this.#subscriptions.consumeAll(participant, this.#others(participant)), 'subscribe to existing tracks');
   }
 }

@@ -1,4 +1,4 @@
-export { Sfu, type SfuOptions, type SfuEvents } from './Sfu.js';
+export { Sfu, type SfuOptions, type SfuEvents, type SfuRoomCloseReason } from './Sfu.js';
 export { Room, type RoomEvents, type RoomCloseReason, type ProduceOptions } from './Room.js';
 export { Participant, type Notifier, type ParticipantOptions, type PublishedTrack } from './Participant.js';
 export { WorkerPool, type WorkerPoolOptions } from './WorkerPool.js';
@@ -7,3 +7,5 @@ export { MEDIA_CODECS } from './codecs.js';
 export { loadMediasoup, resolveWorkerBin, type Mediasoup } from './mediasoupLoader.js';
 export type { WebRtcSettings, Direction } from './transports.js';
 export type { types as ms } from 'mediasoup';
+export { DEFAULT_PARTICIPANT_LIMITS, type ParticipantLimits } from './limits.js';
+export { mapTransportError, withClientInput } from './mediaErrors.js';

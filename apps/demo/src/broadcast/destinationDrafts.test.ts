@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { takenNames, validateDraft } from './destinationDrafts.js';
 
 describe('destination drafts', () => {
-  it('accepts an RTMP destination, trimming name and URL but not the key', () => {
-    expect(validateDraft({ name: ' yt ', url: ' rtmps://a.example.com/live2 ', key: ' k ' }, [])).toEqual({
-      draft: { name: 'yt', stream_url: 'rtmps://a.example.com/live2', stream_key: ' k ' },
+  it('accepts an RTMP destination, trimming name, URL and key', () => {
+    expect(validateDraft({ name: ' yt ', url: ' rtmps://a.example.com/live2 ', key: ' k\n' }, [])).toEqual({
+      draft: { name: 'yt', stream_url: 'rtmps://a.example.com/live2', stream_key: 'k' },
     });
     expect(validateDraft({ name: 'tw', url: 'rtmp://127.0.0.1:1935/live/key', key: '' }, [])).toEqual({
       draft: { name: 'tw', stream_url: 'rtmp://127.0.0.1:1935/live/key' },

@@ -17,7 +17,8 @@ export function validateDraft(input: DraftInput, takenNames: readonly string[]):
   const candidate = {
     name: input.name.trim(),
     stream_url: input.url.trim(),
-    ...(input.key ? { stream_key: input.key } : {}),
+    // A pasted key often carries a trailing space or newline; a key never has whitespace (protocol).
+    ...(input.key.trim() ? { stream_key: input.key.trim() } : {}),
   };
   const parsed = RtmpDestinationSchema.safeParse(candidate);
   if (!parsed.success) {

@@ -49,7 +49,8 @@ export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsyncZod {
     app.delete('/v1/rooms/:room', {
       schema: { tags: ['rooms'], summary: 'Close a room and everything it feeds', security: ADMIN_SECURITY, params: RoomParamsSchema, response: { 204: NoContentSchema, ...ADMIN_ERRORS } },
     }, async (request, reply) => {
-      sfu.room(request.params.room).close('deleted');
+      // Also tombstones the name: a token minted before the delete cannot re-create the room.
+      sfu.deleteRoom(request.params.room);
       return reply.code(204).send(null);
     });
 

@@ -12,7 +12,8 @@ import {
   SignalCloseCode,
 } from '@roomcast/protocol';
 import type { Participant, Room } from '@roomcast/sfu';
-import { isServerError, toAppError } from '../errors.js';
+import { logServerError, toAppError } from '../errors.js';
+import { MessageRateLimit, type MessageRateOptions } from './MessageRateLimit.js';
 import { PRE_JOIN_METHODS, type Handler, type HandlerTable, type SessionContext } from './types.js';
 
 
@@ -24,6 +25,7 @@ type RequestId = string | number | null;
  */
 export class Session {
   readonly #ctx: SessionContext;
+  readonly #rate: MessageRateLimit;
   #alive = true;
   #pingTimer: NodeJS.Timeout | undefined;
   #closeCode: number = SignalCloseCode.left;
@@ -35,9 +37,11 @@ export class Session {
     readonly log: FastifyBaseLogger,
     readonly handlers: HandlerTable,
     pingIntervalMs: number,
+    messageRate: MessageRateOptions,
   ) {
     this.#ctx = { room, participant };
-    socket.on('message', (raw, isBinary) => void this.#onMessage(raw.toString(), isBinary));
+    this.#rate = new MessageRateLimit(messageRate);
+    socket.on('message', (raw, isBinary) => this.#onRawMessage(raw.toString(), isBinary));
     socket.on('pong', () => (this.#alive = true));
     socket.on('close', () => this.#onSocketClosed());
     participant.once('mediaTimeout', () => (this.#closeCode = SignalCloseCode.mediaTimeout));
@@ -52,6 +56,23 @@ export class Session {
     this.#send({ method, data });
   }
 
+  #onRawMessage(text: string, isBinary: boolean): void {
+    const verdict = this.#rate.take();
+    if (verdict === 'close') return this.#closeForFlooding();
+    if (verdict === 'refuse') {
+      const error = new AppError('rate_limited', 'too many messages: slow down');
+      return this.#reply({ id: isBinary ? null : peekRequestId(text), ok: false, error: error.toDetail() });
+    }
+    this.#onMessage(text, isBinary).catch((error: unknown) => this.log.error({ err: error }, 'signaling message handling failed'));
+  }
+
+  #closeForFlooding(): void {
+    if (this.#closeCode === SignalCloseCode.rateLimited) return;
+    this.log.warn({ participant: this.participant.id }, 'signaling socket closed: message flood');
+    this.#closeCode = SignalCloseCode.rateLimited;
+    this.socket.close(SignalCloseCode.rateLimited, 'message rate limit exceeded');
+  }
+
   async #onMessage(text: string, isBinary: boolean): Promise<void> {
     let id: RequestId = null;
     try {
@@ -63,7 +84,7 @@ export class Session {
       this.#reply({ id, ok: true, data });
     } catch (error) {
       const appError = toAppError(error);
-      if (isServerError(appError)) this.log.error({ err: error }, 'signaling request failed');
+      logServerError(this.log, appError, error, 'signaling request failed');
       this.#reply({ id, ok: false, error: appError.toDetail() });
     }
   }
@@ -115,6 +136,16 @@ export class Session {
   #onSocketClosed(): void {
     clearInterval(this.#pingTimer);
     this.#ctx.room.removeParticipant(this.participant);
+  }
+}
+
+/** The id of a request we refuse unread, so the client can match the refusal; null when unclear. */
+function peekRequestId(text: string): RequestId {
+  try {
+    const id: unknown = (JSON.parse(text) as { id?: unknown } | null)?.id;
+    return (typeof id === 'number' && Number.isInteger(id)) || (typeof id === 'string' && id.length <= 64) ? (id as RequestId) : null;
+  } catch {
+    return null;
   }
 }
 

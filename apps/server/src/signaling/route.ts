@@ -4,6 +4,7 @@ import type { EgressService } from '@roomcast/egress';
 import type { Room, Sfu } from '@roomcast/sfu';
 import type { Auth } from '../auth.js';
 import { createHandlers } from './handlers/index.js';
+import type { MessageRateOptions } from './MessageRateLimit.js';
 import { Session } from './Session.js';
 
 declare module 'fastify' {
@@ -18,6 +19,7 @@ export interface SignalingDeps {
   egress: EgressService;
   roomAutoCreate: boolean;
   pingIntervalMs: number;
+  messageRate: MessageRateOptions;
 }
 
 /**
@@ -51,7 +53,7 @@ export function registerSignaling(app: FastifyInstance, deps: SignalingDeps): vo
         capabilities: claims.capabilities,
         notify: (method, data) => ref.session?.notify(method, data),
       });
-      ref.session = new Session(socket, room, participant, request.log, handlers, deps.pingIntervalMs);
+      ref.session = new Session(socket, room, participant, request.log, handlers, deps.pingIntervalMs, deps.messageRate);
     },
   );
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { qualityPreset } from '../composite/presets.js';
 import { audioDecoderArgs, videoDecoderArgs } from './decoderArgs.js';
 import { encoderArgs } from './encoderArgs.js';
-import { destinationUrl, redactStreamKey, relayArgs } from './relayArgs.js';
+import { redactStreamKey, relayArgs, relayOptionsText, relayTarget } from './relayArgs.js';
 
 const valueOf = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 
@@ -45,10 +45,12 @@ describe('FFmpeg argument builders', () => {
   });
 
   it('relays by copying, to the destination URL only', () => {
-    const args = relayArgs('rtmp://host/app/key');
+    const args = relayArgs('rtmp://host:1935');
     expect(valueOf(args, '-c')).toBe('copy');
     expect(valueOf(args, '-protocol_whitelist')).toBe('pipe');
-    expect(args.at(-1)).toBe('rtmp://host/app/key');
+    expect(args.at(-1)).toBe('rtmp://host:1935');
+    // The rest of the destination (app, key) is a per-output preset read from fd 3, before the URL.
+    expect(args.slice(-3)).toEqual(['-fpre', '/dev/fd/3', 'rtmp://host:1935']);
   });
 
   it('checks an rtmps:// certificate unless told not to, with a private CA when given one', () => {
@@ -63,11 +65,78 @@ describe('FFmpeg argument builders', () => {
   });
 
   it('joins stream URL and key, and redacts the key from anything shown', () => {
-    expect(destinationUrl('rtmp://a.rtmp.youtube.com/live2/', 'abcd-1234')).toBe('rtmp://a.rtmp.youtube.com/live2/abcd-1234');
-    expect(destinationUrl('rtmps://live.example/app')).toBe('rtmps://live.example/app');
+    expect(relayTarget('rtmp://a.rtmp.youtube.com/live2/', 'abcd-1234').options).toMatchObject({ rtmp_app: 'live2', rtmp_playpath: 'abcd-1234' });
+    expect(relayTarget('rtmps://live.example/app').options).toMatchObject({ rtmp_app: 'app' });
     const line = "[flv] rtmp://a.rtmp.youtube.com/live2/abcd-1234: Connection refused, key abcd-1234";
     const redacted = redactStreamKey(line, 'abcd-1234');
     expect(redacted).not.toContain('abcd-1234');
     expect(redactStreamKey('rtmp://host/app/secretpath', undefined)).toBe('rtmp://host/app/[redacted]');
+  });
+
+  it('puts nothing secret on the command line: app, key and tcUrl go to the fd 3 preset', () => {
+    const key = 'sk_live_SECRET?x=1';
+    const target = relayTarget('rtmp://a.rtmp.youtube.com/live2', key);
+    expect(target.connectUrl).toBe('rtmp://a.rtmp.youtube.com:1935');
+    const args = relayArgs(target.connectUrl);
+    expect(args.join(' ')).not.toContain('SECRET');
+    expect(args.join(' ')).not.toContain('live2');
+    expect(relayOptionsText(target.options)).toBe(
+      'rtmp_tcurl=rtmp://a.rtmp.youtube.com:1935/live2\nrtmp_app=live2\nrtmp_playpath=sk_live_SECRET?x=1\n',
+    );
+  });
+
+  it('splits a URL without a key into app and play path the way FFmpeg does', () => {
+    const split = (url: string) => {
+      const { rtmp_app, rtmp_playpath } = relayTarget(url).options;
+      return [rtmp_app, rtmp_playpath];
+    };
+    expect(split('rtmp://h/live/stream')).toEqual(['live', 'stream']);
+    expect(split('rtmp://h/app/inst/stream')).toEqual(['app/inst', 'stream']);
+    expect(split('rtmp://h/a/b/c/d')).toEqual(['a/b', 'c/d']);
+    expect(split('rtmp://h/live/mp4:name/x')).toEqual(['live', 'mp4:name/x']);
+    expect(split('rtmp://h/live/movie.flv')).toEqual(['live', 'movie']);
+    expect(split('rtmp://h/live/movie.mp4')).toEqual(['live', 'mp4:movie.mp4']);
+    expect(split('rtmp://h/live')).toEqual(['live', undefined]);
+    expect(split('rtmp://h')).toEqual([undefined, undefined]);
+    // With a key, the whole path is the app (Facebook's `rtmp/`, a query string kept).
+    expect(relayTarget('rtmps://live-api-s.facebook.com:443/rtmp/', 'FB-1?s=2').options).toMatchObject({ rtmp_app: 'rtmp', rtmp_playpath: 'FB-1?s=2' });
+    expect(relayTarget('rtmp://h/app/inst', 'k').options).toMatchObject({ rtmp_app: 'app/inst', rtmp_playpath: 'k' });
+  });
+
+  it('connects to the address the policy resolved, keeping the name for tcUrl and the TLS check', () => {
+    const plain = relayTarget('rtmp://ingest.example/live', 'k', '203.0.113.7');
+    expect(plain.connectUrl).toBe('rtmp://203.0.113.7:1935');
+    expect(plain.options.rtmp_tcurl).toBe('rtmp://ingest.example:1935/live');
+    expect(plain.verifyHost).toBeUndefined();
+    const tls = relayTarget('rtmps://ingest.example/live', 'k', '2001:db8::7');
+    expect(tls.connectUrl).toBe('rtmps://[2001:db8::7]:443');
+    expect(tls.verifyHost).toBe('ingest.example');
+    const args = relayArgs(tls.connectUrl, { verifyHost: tls.verifyHost, tls: { verify: true } });
+    expect(valueOf(args, '-verifyhost')).toBe('ingest.example');
+    expect(valueOf(args, '-tls_verify')).toBe('1');
+    expect(args.indexOf('-verifyhost')).toBeLessThan(args.indexOf('-fpre'));
+    // An address given as such is used as it is: no name to check against.
+    expect(relayTarget('rtmps://198.51.100.1:8443/app', 'k', '198.51.100.1')).toMatchObject({ connectUrl: 'rtmps://198.51.100.1:8443', verifyHost: undefined });
+  });
+
+  it('refuses option lines FFmpeg would split (and then print back)', () => {
+    expect(() => relayOptionsText({ rtmp_playpath: 'k'.repeat(1000) })).toThrow();
+    expect(() => relayOptionsText({ rtmp_playpath: 'a\nrtmp_app=x' })).toThrow();
+  });
+
+  it('redacts keys, user info, URL paths and RTMP option values, also across lines', () => {
+    const key = 'abcd-1234';
+    // Fixed: the key's placeholder used to be re-redacted as a path, printing `[redacted] key]`.
+    const joined = redactStreamKey(`[flv] rtmp://a.rtmp.youtube.com/live2/${key}: Connection refused, key ${key}`, key);
+    expect(joined).toBe('[flv] rtmp://a.rtmp.youtube.com/live2/[redacted]: Connection refused, key [redacted]');
+    expect(joined).not.toContain('key]');
+    expect(redactStreamKey('tcp://bob:hunter22@host:1935 failed', undefined)).toBe('tcp://[redacted]@host:1935 failed');
+    expect(redactStreamKey('rtmp://user:pw@h/live', undefined)).not.toContain('pw');
+    expect(redactStreamKey("Invalid option: 'rtmp_playpath=zzz-secret'", undefined)).not.toContain('zzz-secret');
+    expect(redactStreamKey('rtmp://h/live?token=abc', undefined)).toBe('rtmp://h/live?[redacted]');
+    // A key with a line break (the schemas refuse one now) is caught line by line too.
+    const split = 'first-half\nsecond-half';
+    const out = redactStreamKey(`x first-half | y\nsecond-half z\n${split}`, split);
+    expect(out).not.toMatch(/first-half|second-half/);
   });
 });

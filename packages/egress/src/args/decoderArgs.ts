@@ -1,6 +1,9 @@
 /** FFmpeg may open only the SDP file we wrote and the RTP/UDP sockets it describes. */
 export const SDP_PROTOCOL_WHITELIST = 'file,udp,rtp';
 
+/** The only address decoders receive on. */
+export const LOOPBACK = '127.0.0.1';
+
 const COMMON_INPUT = [
   '-hide_banner', '-nostdin', '-loglevel', 'warning',
   '-protocol_whitelist', SDP_PROTOCOL_WHITELIST,
@@ -9,6 +12,11 @@ const COMMON_INPUT = [
   '-analyzeduration', '0', '-probesize', '32',
   // Reorder a little for loopback jitter, but never wait long for a lost packet.
   '-reorder_queue_size', '64', '-max_delay', '200000',
+  // Bind the RTP and RTCP sockets to loopback, where mediasoup sends from: on 0.0.0.0 (FFmpeg's
+  // default) anyone who reaches the port range could inject RTP into a broadcast. Not
+  // `-sdp_flags filter_src`: it connect()s the socket to the SDP's own port, and mediasoup sends
+  // from another one, so nothing would arrive.
+  '-localaddr', LOOPBACK,
 ];
 
 export interface VideoDecoderArgs {

@@ -28,7 +28,10 @@ export class AudioTrackInput {
     try {
       const decoder = await FfmpegProcess.spawn(audioDecoderArgs(tap.sdpPath), { pipes: { stdout: true } });
       input.#decoder = decoder;
-      decoder.stdout.on('data', (pcm: Buffer) => options.onPcm(pcm));
+      // PCM still in the pipe after close() would re-add a removed producer to the mixer, for good.
+      decoder.stdout.on('data', (pcm: Buffer) => {
+        if (!input.#closed) options.onPcm(pcm);
+      });
       decoder.once('exit', () => {
         if (!input.#closed) options.onExit?.(input);
       });

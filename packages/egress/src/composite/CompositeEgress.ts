@@ -1,13 +1,13 @@
 import type { Layout, Quality, RtmpBroadcastInfo } from '@roomcast/protocol';
 import { AppError } from '@roomcast/protocol';
 import { type Room, TypedEmitter } from '@roomcast/sfu';
-import { describeFfmpegExit } from '../ffmpeg/FfmpegProcess.js';
 import { type RelayEventType, type RelayPolicy, RtmpRelay } from '../fanout/RtmpRelay.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { Compositor } from './Compositor.js';
-import { Encoder } from './Encoder.js';
+import { ENCODER_RESTARTED, EncoderSupervisor } from './EncoderSupervisor.js';
 import type { X264Tuning } from '../args/encoderArgs.js';
 import { qualityPreset } from './presets.js';
+import type { RestartPolicyOptions } from './RestartPolicy.js';
 
 export interface CompositeEgressOptions {
   room: Room;
@@ -19,12 +19,24 @@ export interface CompositeEgressOptions {
   fontFile?: string;
   relay: RelayPolicy;
   x264?: X264Tuning;
+  maxTiles?: number;
+  maxDecoders?: number;
+  encoderRestart?: RestartPolicyOptions;
 }
 
 export interface CompositeEgressEvents extends Record<string, unknown[]> {
   relay: [type: RelayEventType, info: RtmpBroadcastInfo];
-  /** The encoder died: every destination of this composite is gone. */
-  failed: [message: string];
+  /** The encoder crashed and was replaced; every destination stayed connected. */
+  encoderRestarted: [reason: string];
+  /** The encoder died too often: every destination of this composite is gone. */
+  failed: [reason: string];
+}
+
+/** Counters of one composite, for metrics. */
+export interface CompositeStats {
+  droppedFrames: number;
+  encoderRestarts: number;
+  decoderRestarts: number;
 }
 
 /** One room mixed once at one quality, and every destination that composite feeds. */
@@ -36,17 +48,18 @@ export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
   private constructor(
     readonly options: CompositeEgressOptions,
     readonly compositor: Compositor,
-    readonly encoder: Encoder,
+    readonly encoder: EncoderSupervisor,
   ) {
     super();
-    encoder.exited.then((exit) => {
-      if (!this.#stopped) this.safeEmit('failed', `the composite encoder stopped: ${describeFfmpegExit(exit)}`);
-    }, () => undefined);
+    encoder.on('restarted', () => this.safeEmit('encoderRestarted', ENCODER_RESTARTED));
+    encoder.on('failed', (reason) => {
+      if (!this.#stopped) this.safeEmit('failed', reason);
+    });
   }
 
   static async start(options: CompositeEgressOptions): Promise<CompositeEgress> {
     const preset = qualityPreset(options.quality);
-    const encoder = await Encoder.start(preset, options.x264);
+    const encoder = await EncoderSupervisor.start({ preset, x264: options.x264, restart: options.encoderRestart });
     const compositor = new Compositor({ ...options, preset }, encoder);
     // Inputs start once the encoder has produced its first frame, or after a second at most.
     compositor.start(Promise.race([encoder.firstOutput, new Promise((r) => setTimeout(r, 1000))]));
@@ -61,7 +74,22 @@ export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
     return this.compositor.layout;
   }
 
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** True when it has destinations and every one of them has given up: nothing is left to feed. */
+  get allDestinationsFailed(): boolean {
+    const relays = [...this.relays.values()];
+    return relays.length > 0 && relays.every((relay) => relay.status === 'failed');
+  }
+
+  stats(): CompositeStats {
+    return { droppedFrames: this.encoder.droppedFrames, encoderRestarts: this.encoder.restarts, decoderRestarts: this.compositor.decoderStats().restarts };
+  }
+
   addDestination(name: string, streamUrl: string, streamKey?: string): RtmpRelay {
+    if (this.#stopped) throw new AppError('conflict', 'this broadcast has ended');
     if (this.relays.has(name)) throw new AppError('conflict', `a broadcast named "${name}" already exists in this room`);
     const relay = new RtmpRelay({ name, streamUrl, streamKey, ...this.options.relay }, this.encoder.fanout);
     relay.on('event', (type, info) => this.safeEmit('relay', type, info));

@@ -9,7 +9,7 @@ import { MediaClock } from './MediaClock.js';
 import { Placeholders } from './Placeholders.js';
 import type { QualityPreset } from './presets.js';
 import { TrackInputs } from './TrackInputs.js';
-import { roomSubjects, type SubjectSource } from './roomSubjects.js';
+import { limitSubjects, roomSubjects, type SubjectSource } from './roomSubjects.js';
 
 /** Where the compositor's output goes: the encoder's two input pipes. */
 export interface CompositeSink {
@@ -26,7 +26,13 @@ export interface CompositorOptions {
   background: string;
   placeholderColor: string;
   fontFile?: string;
+  /** Tiles on screen at most (a bigger room shows screens, the speaker and cameras first). */
+  maxTiles?: number;
+  /** Decoders (video and audio) at most; see TrackInputs. */
+  maxDecoders?: number;
 }
+
+export const DEFAULT_MAX_TILES = 16;
 
 const AUDIO_CHUNK = SAMPLE_RATE / 50; // 20 ms
 /** Frames are stamped by count, not by arrival, so 10 ms of pacing jitter is harmless (and half the wake-ups of 5). */
@@ -62,8 +68,16 @@ export class Compositor {
     this.#layout = options.layout;
     this.#canvas = new FrameCanvas(options.preset.width, options.preset.height, options.background);
     this.#pool = new FramePool(yuvFrameSize(options.preset.width, options.preset.height));
-    this.#placeholders = new Placeholders(options.placeholderColor, options.fontFile);
-    this.#inputs = new TrackInputs({ room: options.room, ports: options.ports, fontFile: options.fontFile, mixer: this.#mixer });
+    // Room for two full layouts of cards (the one shown and the one before a change), not every name ever seen.
+    const maxCards = 2 * (options.maxTiles ?? DEFAULT_MAX_TILES) + 8;
+    this.#placeholders = new Placeholders({ color: options.placeholderColor, fontFile: options.fontFile, maxCards });
+    this.#inputs = new TrackInputs({
+      room: options.room,
+      ports: options.ports,
+      fontFile: options.fontFile,
+      mixer: this.#mixer,
+      maxDecoders: options.maxDecoders,
+    });
   }
 
   get layout(): Layout {
@@ -81,11 +95,13 @@ export class Compositor {
     this.#clock = new MediaClock(this.options.preset.fps, SAMPLE_RATE);
     this.#timer = setInterval(() => this.#tick(), TICK_MS);
     this.#tick();
-    void inputsReady.finally(() => {
-      if (this.#stopped) return;
-      this.#inputsEnabled = true;
-      this.#relayout();
-    });
+    void inputsReady
+      .catch(() => undefined)
+      .then(() => {
+        if (this.#stopped) return;
+        this.#inputsEnabled = true;
+        this.#relayout();
+      });
   }
 
   setLayout(layout: Layout): void {
@@ -96,6 +112,11 @@ export class Compositor {
   /** The subjects on screen now, for tests and status. */
   tiles(): ReadonlyArray<Tile<SubjectSource>> {
     return this.#tiles;
+  }
+
+  /** Producers being decoded now, and decoder restarts so far. */
+  decoderStats(): { decoders: number; restarts: number } {
+    return { decoders: this.#inputs.decoders, restarts: this.#inputs.restarts };
   }
 
   async stop(): Promise<void> {
@@ -131,7 +152,7 @@ export class Compositor {
       layout: this.#layout,
       width: preset.width,
       height: preset.height,
-      subjects: roomSubjects(room),
+      subjects: limitSubjects(roomSubjects(room), this.options.maxTiles ?? DEFAULT_MAX_TILES, room.activeSpeakerId),
       activeSpeakerId: room.activeSpeakerId,
     });
     if (this.#inputsEnabled) this.#inputs.update(this.#tiles);

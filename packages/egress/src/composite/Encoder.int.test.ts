@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FlvFanout } from '../fanout/FlvFanout.js';
 import { FlvTagReader } from '../fanout/FlvTagReader.js';
 import { SAMPLE_RATE } from './AudioMixer.js';
 import { Encoder } from './Encoder.js';
@@ -30,10 +31,11 @@ describe('Encoder (real FFmpeg)', () => {
   });
 
   it('keeps audio in step with video when it has to drop frames', async () => {
-    encoder = await Encoder.start(preset);
+    const fanout = new FlvFanout();
+    encoder = await Encoder.start(preset, fanout);
     const reader = new FlvTagReader();
     const last = { audio: 0, video: 0 };
-    encoder.fanout.add({
+    fanout.add({
       write: (bytes) => {
         for (const tag of reader.push(bytes)) if (tag.type === 'audio' || tag.type === 'video') last[tag.type] = tag.timestampMs;
         return true;

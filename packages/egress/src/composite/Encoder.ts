@@ -1,7 +1,6 @@
 import { encoderArgs, type X264Tuning } from '../args/encoderArgs.js';
 import { type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
-import { FlvFanout } from '../fanout/FlvFanout.js';
-import { FlvTagReader } from '../fanout/FlvTagReader.js';
+import { type FlvTag, FlvTagReader } from '../fanout/FlvTagReader.js';
 import { AvSync } from './AvSync.js';
 import type { CompositeSink } from './Compositor.js';
 import type { QualityPreset } from './presets.js';
@@ -12,12 +11,17 @@ import type { QualityPreset } from './presets.js';
  */
 const MAX_QUEUED_FRAMES = 30;
 
+/** Where an encoder's FLV goes, split into its file header and tags (an FlvFanout, or a splice in front of one). */
+export interface EncodedOutput {
+  setHeader(header: Buffer): void;
+  push(tag: FlvTag): void;
+}
+
 /**
- * The composite's single encoder: raw frames and mixed audio in, H.264 + AAC FLV out, split into
- * tags and handed to the fan-out that feeds every destination.
+ * One run of the composite's encoder: raw frames and mixed audio in, H.264 + AAC FLV out, split
+ * into tags and handed on (EncoderSupervisor restarts it if it dies).
  */
 export class Encoder implements CompositeSink {
-  readonly fanout = new FlvFanout();
   readonly #reader = new FlvTagReader();
   readonly #frameBytes: number;
   readonly #avSync: AvSync;
@@ -30,6 +34,7 @@ export class Encoder implements CompositeSink {
   private constructor(
     readonly ffmpeg: FfmpegProcess,
     preset: QualityPreset,
+    readonly output: EncodedOutput,
   ) {
     this.#frameBytes = preset.width * preset.height * 1.5;
     this.#avSync = new AvSync(preset.fps);
@@ -37,9 +42,9 @@ export class Encoder implements CompositeSink {
     void ffmpeg.exited.then(() => this.#onFirstOutput());
   }
 
-  static async start(preset: QualityPreset, x264?: X264Tuning): Promise<Encoder> {
+  static async start(preset: QualityPreset, output: EncodedOutput, x264?: X264Tuning): Promise<Encoder> {
     const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset, x264), { pipes: { stdin: true, stdout: true, extraInputs: 1 } });
-    return new Encoder(ffmpeg, preset);
+    return new Encoder(ffmpeg, preset, output);
   }
 
   get exited(): Promise<FfmpegExit> {
@@ -78,13 +83,21 @@ export class Encoder implements CompositeSink {
   }
 
   #onOutput(chunk: Buffer): void {
-    for (const tag of this.#reader.push(chunk)) {
+    let tags: FlvTag[];
+    try {
+      tags = this.#reader.push(chunk);
+    } catch {
+      // Not FLV: nothing this FFmpeg says can be relayed. Its exit is reported like a crash.
+      void this.ffmpeg.stop(500);
+      return;
+    }
+    for (const tag of tags) {
       if (this.#firstTagAt === undefined) {
         this.#firstTagAt = performance.now();
         this.#onFirstOutput();
-        this.fanout.setHeader(this.#reader.header!);
+        this.output.setHeader(this.#reader.header!);
       }
-      this.fanout.push(tag);
+      this.output.push(tag);
     }
   }
 }

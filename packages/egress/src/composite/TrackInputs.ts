@@ -2,12 +2,14 @@ import type { Room } from '@roomcast/sfu';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { AudioTrackInput } from './AudioTrackInput.js';
 import type { AudioMixer } from './AudioMixer.js';
+import { DecoderGate } from './DecoderGate.js';
 import type { YuvFrame } from './FrameCanvas.js';
 import type { Tile } from './layout.js';
-import { roomAudioProducers, type SubjectSource } from './roomSubjects.js';
+import { producerBytesReceived, roomAudioProducers, roomProducers, type SubjectSource } from './roomSubjects.js';
 import { VideoTrackInput } from './VideoTrackInput.js';
 
-const RESTART_DELAY_MS = 1000;
+/** Decoders per composite unless configured: 16 tiles and 8 microphones. */
+export const DEFAULT_MAX_DECODERS = 24;
 
 interface VideoSlot {
   /** The decoder whose frames are shown. */
@@ -22,26 +24,51 @@ export interface TrackInputsOptions {
   ports: PortAllocator;
   mixer: AudioMixer;
   fontFile?: string;
+  /** Producers decoded at once (video and audio); past it a tile shows its placeholder. */
+  maxDecoders?: number;
+  /** How often producers without a decoder are checked for RTP. */
+  rtpPollMs?: number;
 }
 
 /**
- * The decoders a layout needs: one per shown video track at its tile size, one per microphone.
- * When a tile changes size a new decoder starts beside the old one, and the old one goes once the
- * new one has a picture, so a layout change never blanks a participant for long.
+ * The decoders a layout needs: one per shown video track at its tile size, one per microphone,
+ * at most `maxDecoders`, and only for producers that receive RTP (see DecoderGate). When a tile
+ * changes size a new decoder starts beside the old one, and the old one goes once the new one has
+ * a picture, so a layout change never blanks a participant for long.
  */
 export class TrackInputs {
   readonly #video = new Map<string, VideoSlot>();
   readonly #audio = new Map<string, AudioTrackInput | 'starting'>();
   /** Decoders starting or stopping: closeAll() waits for them, so none outlives the composite. */
   readonly #pending = new Set<Promise<void>>();
+  readonly #gate: DecoderGate;
+  readonly #maxDecoders: number;
   #closed = false;
   #lastTiles: Array<Tile<SubjectSource>> = [];
 
-  constructor(readonly options: TrackInputsOptions) {}
+  constructor(readonly options: TrackInputsOptions) {
+    this.#maxDecoders = options.maxDecoders ?? DEFAULT_MAX_DECODERS;
+    this.#gate = new DecoderGate({
+      bytesReceived: (producerId) => producerBytesReceived(options.room, producerId),
+      onChange: () => this.update(this.#lastTiles),
+      pollMs: options.rtpPollMs,
+    });
+  }
+
+  /** Producers being decoded (or starting), video and audio. */
+  get decoders(): number {
+    return this.#video.size + this.#audio.size;
+  }
+
+  /** Decoders restarted after dying by themselves. */
+  get restarts(): number {
+    return this.#gate.restarts;
+  }
 
   update(tiles: Array<Tile<SubjectSource>>): void {
     if (this.#closed) return;
     this.#lastTiles = tiles;
+    this.#gate.retain(new Set(roomProducers(this.options.room).keys()));
     const wanted = new Map<string, Tile<SubjectSource>>();
     for (const tile of tiles) if (tile.subject.videoProducerId) wanted.set(tile.subject.videoProducerId, tile);
     for (const [producerId, slot] of this.#video) {
@@ -51,8 +78,9 @@ export class TrackInputs {
         this.#track(slot.next?.close());
       }
     }
+    this.#dropUnwantedAudio();
     for (const [producerId, tile] of wanted) this.#ensureVideo(producerId, tile);
-    this.#updateAudio();
+    this.#startWantedAudio();
   }
 
   /** The newest picture for a tile, at the tile's size, if a decoder has one. */
@@ -68,6 +96,7 @@ export class TrackInputs {
 
   async closeAll(): Promise<void> {
     this.#closed = true;
+    this.#gate.close();
     const closing: Array<Promise<void>> = [];
     for (const slot of this.#video.values()) closing.push(slot.current?.close() ?? Promise.resolve(), slot.next?.close() ?? Promise.resolve());
     for (const input of this.#audio.values()) if (input !== 'starting') closing.push(input.close());
@@ -92,9 +121,11 @@ export class TrackInputs {
     this.#track(old?.close());
   }
 
-  #ensureVideo(producerId: string, tile: Tile): void {
+  #ensureVideo(producerId: string, tile: Tile<SubjectSource>): void {
     let slot = this.#video.get(producerId);
     if (!slot) {
+      // A new decoder: within the budget, and only for a producer that has RTP to decode.
+      if (this.decoders >= this.#maxDecoders || !this.#gate.mayStart(producerId)) return;
       slot = {};
       this.#video.set(producerId, slot);
     }
@@ -108,7 +139,7 @@ export class TrackInputs {
     this.#track(this.#startVideo(producerId, slot, tile));
   }
 
-  async #startVideo(producerId: string, slot: VideoSlot, tile: Tile): Promise<void> {
+  async #startVideo(producerId: string, slot: VideoSlot, tile: Tile<SubjectSource>): Promise<void> {
     const size = { width: tile.width, height: tile.height };
     slot.starting = size;
     try {
@@ -119,31 +150,36 @@ export class TrackInputs {
         label: tile.subject.name,
         fontFile: this.options.fontFile,
         ports: this.options.ports,
-        onExit: () => this.#onVideoExit(producerId, input),
+        onExit: (exited) => this.#onVideoExit(producerId, exited),
       });
       const stillWanted = this.#video.get(producerId) === slot && slot.starting === size && !this.#closed;
       if (!stillWanted) return void (await input.close());
+      this.#gate.started(producerId);
       this.#track(slot.next?.close());
       if (slot.current) slot.next = input;
       else slot.current = input;
     } catch {
-      // The producer closed while we subscribed: the next layout no longer shows it.
+      // The producer closed while we subscribed (the next layout no longer shows it), or no port or
+      // process could be had: either way, try again after a backoff if it is still shown.
+      if (!this.#closed) this.#gate.exited(producerId);
     } finally {
       if (slot.starting === size) slot.starting = undefined;
+      if (!slot.current && !slot.next && !slot.starting && this.#video.get(producerId) === slot) this.#video.delete(producerId);
     }
   }
 
-  /** A decoder died on its own: start a fresh one after a short pause, if still shown. */
+  /** A decoder died on its own: its tile shows the placeholder until the gate lets a new one start. */
   #onVideoExit(producerId: string, input: VideoTrackInput): void {
+    this.#track(input.close());
     const slot = this.#video.get(producerId);
     if (!slot) return;
     if (slot.current === input) slot.current = undefined;
     if (slot.next === input) slot.next = undefined;
-    this.#track(input.close());
-    setTimeout(() => this.update(this.#lastTiles), RESTART_DELAY_MS);
+    if (!slot.current && !slot.next && !slot.starting) this.#video.delete(producerId);
+    this.#gate.exited(producerId);
   }
 
-  #updateAudio(): void {
+  #dropUnwantedAudio(): void {
     const wanted = new Set(roomAudioProducers(this.options.room));
     for (const [producerId, input] of this.#audio) {
       if (wanted.has(producerId)) continue;
@@ -151,7 +187,15 @@ export class TrackInputs {
       this.options.mixer.remove(producerId);
       if (input !== 'starting') this.#track(input.close());
     }
-    for (const producerId of wanted) if (!this.#audio.has(producerId)) this.#track(this.#startAudio(producerId));
+  }
+
+  /** Microphones after video: the budget left over after the tiles. */
+  #startWantedAudio(): void {
+    for (const producerId of roomAudioProducers(this.options.room)) {
+      if (this.#audio.has(producerId)) continue;
+      if (this.decoders >= this.#maxDecoders) return;
+      if (this.#gate.mayStart(producerId)) this.#track(this.#startAudio(producerId));
+    }
   }
 
   async #startAudio(producerId: string): Promise<void> {
@@ -161,18 +205,26 @@ export class TrackInputs {
         room: this.options.room,
         producerId,
         ports: this.options.ports,
-        onPcm: (pcm) => this.options.mixer.push(producerId, pcm),
-        onExit: () => {
-          this.#audio.delete(producerId);
-          this.options.mixer.remove(producerId);
-          this.#track(input.close());
-          setTimeout(() => this.update(this.#lastTiles), RESTART_DELAY_MS);
+        onPcm: (pcm) => {
+          // Only while it is wanted: a push after mixer.remove() would bring the producer back.
+          if (this.#audio.has(producerId)) this.options.mixer.push(producerId, pcm);
         },
+        onExit: (exited) => this.#onAudioExit(producerId, exited),
       });
       if (this.#audio.get(producerId) !== 'starting' || this.#closed) return void (await input.close());
+      this.#gate.started(producerId);
       this.#audio.set(producerId, input);
     } catch {
-      this.#audio.delete(producerId);
+      if (this.#audio.get(producerId) === 'starting') this.#audio.delete(producerId);
+      if (!this.#closed) this.#gate.exited(producerId);
     }
+  }
+
+  #onAudioExit(producerId: string, input: AudioTrackInput): void {
+    this.#track(input.close());
+    if (this.#audio.get(producerId) !== input) return;
+    this.#audio.delete(producerId);
+    this.options.mixer.remove(producerId);
+    this.#gate.exited(producerId);
   }
 }

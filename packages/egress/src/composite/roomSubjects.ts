@@ -1,4 +1,4 @@
-import type { Participant, Room } from '@roomcast/sfu';
+import type { ms, Participant, Room } from '@roomcast/sfu';
 import type { LayoutSubject } from './layout.js';
 
 /** A subject with the producer that feeds it (none: show a placeholder). */
@@ -44,4 +44,39 @@ export function roomAudioProducers(room: Room): string[] {
     for (const { producer } of participant.producers.values()) if (producer.kind === 'audio') ids.push(producer.id);
   }
   return ids;
+}
+
+/**
+ * At most `max` subjects, in their stage order: screen shares first, then the active speaker,
+ * then cameras that are on, then the rest in join order. A room with more people than tiles shows
+ * who matters now, and every tile costs a decoder.
+ */
+export function limitSubjects<S extends SubjectSource>(subjects: S[], max: number, activeSpeakerId: string | null): S[] {
+  if (subjects.length <= max) return subjects;
+  const rank = (s: S): number => (s.source === 'screen' ? 0 : s.participantId === activeSpeakerId ? 1 : s.videoProducerId ? 2 : 3);
+  const chosen = new Set(
+    subjects
+      .map((subject, index) => ({ subject, index }))
+      .sort((a, b) => rank(a.subject) - rank(b.subject) || a.index - b.index)
+      .slice(0, Math.max(0, max))
+      .map(({ subject }) => subject),
+  );
+  return subjects.filter((s) => chosen.has(s));
+}
+
+/** Every producer of the room, by id. */
+export function roomProducers(room: Room): Map<string, ms.Producer> {
+  const producers = new Map<string, ms.Producer>();
+  for (const participant of room.participants.values()) {
+    for (const { producer } of participant.producers.values()) producers.set(producer.id, producer);
+  }
+  return producers;
+}
+
+/** RTP bytes a producer has received so far (every stream, simulcast layers included); undefined if it is gone. */
+export async function producerBytesReceived(room: Room, producerId: string): Promise<number | undefined> {
+  const producer = roomProducers(room).get(producerId);
+  if (!producer || producer.closed) return undefined;
+  const stats = await producer.getStats();
+  return stats.reduce((sum, s) => sum + s.byteCount, 0);
 }

@@ -1,7 +1,10 @@
-import { backoffDelay, type RtmpBroadcastInfo, type RtmpStatus } from '@roomcast/protocol';
+import { AppError, backoffDelay, type RtmpBroadcastInfo, type RtmpStatus } from '@roomcast/protocol';
 import { TypedEmitter } from '@roomcast/sfu';
-import { destinationUrl, redactStreamKey, relayArgs, type RtmpsTls } from '../args/relayArgs.js';
-import { describeFfmpegExit, type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
+import { redactStreamKey, relayArgs, relayOptionsText, relayTarget, type RelayTarget, type RtmpsTls } from '../args/relayArgs.js';
+import type { DestinationPolicy, EgressLog } from '../destinations/DestinationPolicy.js';
+import { unlinkedFileWith } from '../destinations/optionsFile.js';
+import { RELAY_FAILURES, type RelayFailure, relayFailureOf } from '../destinations/relayFailure.js';
+import { type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import type { FlvFanout } from './FlvFanout.js';
 
 export interface RtmpRelayOptions {
@@ -16,9 +19,13 @@ export interface RtmpRelayOptions {
   /** A destination silent for this long (handshake or writes) counts as stalled. */
   ioTimeoutMs: number;
   tls: RtmpsTls;
+  /** Where a destination may be; checked (and the address pinned) before every connection. */
+  destinations: DestinationPolicy;
+  /** Why a destination failed, in detail and redacted, for operators (users see a fixed phrase). */
+  log?: EgressLog;
 }
 
-/** What every destination of a server shares: retry, stall and TLS policy. */
+/** What every destination of a server shares: retry, stall, TLS and destination policy, the log. */
 export type RelayPolicy = Omit<RtmpRelayOptions, 'name' | 'streamUrl' | 'streamKey'>;
 
 export type RelayEventType = 'started' | 'updated' | 'stopped' | 'failed';
@@ -33,14 +40,14 @@ const HEALTHY_AFTER_MS = 30_000;
 
 /**
  * One destination: an FFmpeg copy relay fed from the fan-out. A relay that is refused, dropped or
- * stalls is restarted with backoff while the others stream on; the stream key appears only in the
- * argument list FFmpeg gets, never in a status, an error or a log.
+ * stalls is restarted with backoff while the others stream on. The stream key is never in FFmpeg's
+ * command line (it reads it from fd 3), a status, an error or a log.
  */
 export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
   #status: RtmpStatus = 'starting';
   #startedAt: Date | null = null;
   #liveSince = 0;
-  #error: string | null = null;
+  #error: RelayFailure | null = null;
   #retries = 0;
   #everLive = false;
   #ffmpeg: FfmpegProcess | undefined;
@@ -79,7 +86,7 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
   }
 
   start(): void {
-    void this.#connect();
+    this.#connectOwned();
   }
 
   async stop(): Promise<void> {
@@ -91,22 +98,37 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     if (this.#status !== 'failed') this.#set('stopped', 'stopped');
   }
 
+  /** #connect handles its own failures; this is the owner of anything it did not foresee. */
+  #connectOwned(): void {
+    this.#connect().catch((error: unknown) => this.#onFailure(RELAY_FAILURES.startFailed, error));
+  }
+
   async #connect(): Promise<void> {
     if (this.#stopping) return;
-    const url = destinationUrl(this.options.streamUrl, this.options.streamKey);
+    let target: RelayTarget;
+    try {
+      const address = await this.options.destinations.resolve(this.options.streamUrl);
+      target = relayTarget(this.options.streamUrl, this.options.streamKey, address);
+    } catch (error) {
+      const refused = error instanceof AppError && error.code === 'destination_not_allowed';
+      return this.#onFailure(refused ? RELAY_FAILURES.notAllowed : RELAY_FAILURES.startFailed, error);
+    }
+    if (this.#stopping) return;
     let ffmpeg: FfmpegProcess;
     try {
-      ffmpeg = await FfmpegProcess.spawn(relayArgs(url, this.options), { pipes: { stdin: true, stdout: true } });
+      ffmpeg = await this.#spawn(target);
     } catch (error) {
-      return this.#onFailure(`cannot start FFmpeg: ${(error as Error).message}`);
+      return this.#onFailure(RELAY_FAILURES.startFailed, error);
     }
     this.#ffmpeg = ffmpeg;
     if (this.#stopping) return void (await ffmpeg.stop());
+    let stalled = false;
     this.#unsubscribe = this.fanout.add({
       write: (bytes) => {
         if (ffmpeg.stdin.writableLength > this.options.stallBytes) {
           // The destination stopped reading: drop it and reconnect instead of buffering forever.
-          void ffmpeg.stop(500);
+          stalled = true;
+          void ffmpeg.stop(500); // never rejects; the exit handler reports it
           return false;
         }
         return ffmpeg.stdin.write(bytes);
@@ -115,7 +137,18 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     ffmpeg.stdout.setEncoding('utf8').on('data', (text: string) => {
       if (/total_size=[1-9]/.test(text) && this.#status !== 'live') this.#onLive();
     });
-    ffmpeg.once('exit', (exit) => this.#onExit(exit));
+    ffmpeg.once('exit', (exit) => this.#onExit(exit, stalled));
+  }
+
+  /** FFmpeg with only scheme://host:port in its argv; app, key and tcUrl from an unlinked file on fd 3. */
+  async #spawn(target: RelayTarget): Promise<FfmpegProcess> {
+    const file = await unlinkedFileWith(relayOptionsText(target.options));
+    try {
+      const args = relayArgs(target.connectUrl, { ...this.options, verifyHost: target.verifyHost });
+      return await FfmpegProcess.spawn(args, { pipes: { stdin: true, stdout: true }, files: [file.fd] });
+    } finally {
+      await file.close();
+    }
   }
 
   #onLive(): void {
@@ -127,17 +160,24 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     this.#set('live', first ? 'started' : 'updated');
   }
 
-  #onExit(exit: FfmpegExit): void {
+  #onExit(exit: FfmpegExit, stalled: boolean): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     if (this.#stopping) return;
     if (this.#status === 'live' && Date.now() - this.#liveSince > HEALTHY_AFTER_MS) this.#retries = 0;
-    const reason = exit.stderr.length ? describeFfmpegExit(exit) : 'the destination closed the connection';
-    this.#onFailure(redactStreamKey(reason, this.options.streamKey));
+    const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
+    this.#onFailure(relayFailureOf(exit, stalled), `FFmpeg ${how}:\n${exit.stderr.slice(-8).join('\n')}`);
   }
 
-  #onFailure(reason: string): void {
-    this.#error = reason.slice(0, 500);
+  /** Users see `failure`; the operator's log gets `detail` (an error or FFmpeg's words), redacted. */
+  #onFailure(failure: RelayFailure, detail: unknown): void {
+    if (this.#stopping) return;
+    this.#error = failure;
+    const text = detail instanceof Error ? detail.message : String(detail);
+    this.options.log?.warn(
+      { broadcast: this.options.name, retries: this.#retries, reason: failure },
+      `RTMP destination "${this.options.name}": ${failure}. ${redactStreamKey(text, this.options.streamKey)}`,
+    );
     if (this.#retries >= this.options.maxRetries) {
       this.#set('failed', 'failed');
       return;
@@ -145,7 +185,7 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     this.#retries++;
     this.#set('retrying', 'updated');
     const delay = backoffDelay(this.#retries - 1, { initialDelayMs: this.options.retryBaseMs, maxDelayMs: 30_000, factor: 2, jitter: 0.1 });
-    this.#retryTimer = setTimeout(() => void this.#connect(), delay);
+    this.#retryTimer = setTimeout(() => this.#connectOwned(), delay);
   }
 
   #set(status: RtmpStatus, event: RelayEventType): void {

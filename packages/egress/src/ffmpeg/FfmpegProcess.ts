@@ -31,6 +31,8 @@ export interface FfmpegSpawnOptions {
    * buffer for high-rate raw output), and extra input pipes from fd 3 on.
    */
   pipes?: { stdin?: boolean; stdout?: boolean | ReusedBufferReader; extraInputs?: number };
+  /** Open files FFmpeg inherits after the extra input pipes (it reads one as `/dev/fd/N`, which a pipe here cannot be). */
+  files?: number[];
 }
 
 /**
@@ -75,6 +77,7 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
       pair ? pair.childEnd : pipes.stdout ? 'pipe' : 'ignore',
       'pipe',
       ...Array.from({ length: pipes.extraInputs ?? 0 }, () => 'pipe' as const),
+      ...(options.files ?? []),
     ];
     let child: ChildProcess;
     try {

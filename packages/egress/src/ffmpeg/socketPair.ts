@@ -1,7 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeEgressTempDir } from '../tempDirs.js';
 
 export interface ReusedBufferReader {
   /** Size of the one buffer every read lands in. */
@@ -25,7 +25,7 @@ export interface ReaderSocketPair {
  * made by connecting to a listener in a private (0700) temporary directory, removed at once.
  */
 export async function readerSocketPair(read: ReusedBufferReader): Promise<ReaderSocketPair> {
-  const dir = await mkdtemp(join(tmpdir(), 'roomcast-sock-'));
+  const dir = await makeEgressTempDir('sock');
   const server = createServer({ pauseOnConnect: true });
   try {
     const path = join(dir, 's');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundUdpPorts } from './PortAllocator.js';
+import { boundUdpPorts, boundUdpSockets } from './PortAllocator.js';
 
 describe('boundUdpPorts', () => {
   it('reads the local ports of /proc/net/udp', () => {
@@ -10,5 +10,9 @@ describe('boundUdpPorts', () => {
       '',
     ].join('\n');
     expect([...boundUdpPorts(table)]).toEqual([50000, 68]);
+    expect(boundUdpSockets(table)).toEqual([
+      { address: '127.0.0.1', port: 50000 },
+      { address: '0.0.0.0', port: 68 },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 
 /**
  * Hands out even/odd UDP port pairs (RTP, RTCP) on loopback for FFmpeg to receive on, from a
@@ -89,11 +90,31 @@ async function pollBoundPorts(): Promise<void> {
 
 /** Local ports in a /proc/net/udp table (`sl local_address rem_address ...`, address as HEXIP:HEXPORT). */
 export function boundUdpPorts(table: string): Set<number> {
-  const ports = new Set<number>();
+  return new Set(boundUdpSockets(table).map((socket) => socket.port));
+}
+
+export interface BoundUdpSocket {
+  /** Dotted IPv4 (`127.0.0.1`, `0.0.0.0` for any), or the 32 hex digits of an IPv6 address. */
+  address: string;
+  port: number;
+}
+
+/**
+ * Local address and port of every socket in a /proc/net/udp or /proc/net/udp6 table. IPv4
+ * addresses there are the 32-bit value in host order, hex: `0100007F` is 127.0.0.1 on x86.
+ */
+export function boundUdpSockets(table: string): BoundUdpSocket[] {
+  const sockets: BoundUdpSocket[] = [];
   for (const line of table.split('\n').slice(1)) {
-    const local = line.trim().split(/\s+/)[1];
-    const hexPort = local?.split(':')[1];
-    if (hexPort) ports.add(Number.parseInt(hexPort, 16));
+    const [hexAddress, hexPort] = line.trim().split(/\s+/)[1]?.split(':') ?? [];
+    if (!hexAddress || !hexPort) continue;
+    sockets.push({ address: hexAddress.length === 8 ? ipv4FromProc(hexAddress) : hexAddress, port: Number.parseInt(hexPort, 16) });
   }
-  return ports;
+  return sockets;
+}
+
+function ipv4FromProc(hex: string): string {
+  const value = Number.parseInt(hex, 16);
+  const bytes = [value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24];
+  return (os.endianness() === 'LE' ? bytes : bytes.reverse()).join('.');
 }

@@ -1,9 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ms, Room } from '@roomcast/sfu';
 import { type PortAllocator, waitForUdpListener } from './PortAllocator.js';
 import { buildSdp } from './sdp.js';
+import { makeEgressTempDir } from '../tempDirs.js';
 
 /**
  * A server-side subscription to one producer, delivered as RTP to a local FFmpeg: a PlainTransport
@@ -28,7 +28,7 @@ export class TrackTap {
     try {
       const consumer = await transport.consume({ producerId, rtpCapabilities: room.router.rtpCapabilities, paused: true });
       await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-      const dir = await mkdtemp(join(tmpdir(), 'roomcast-tap-'));
+      const dir = await makeEgressTempDir('tap');
       const sdpPath = join(dir, 'input.sdp');
       await writeFile(sdpPath, buildSdp({ kind: consumer.kind, rtpPort: port, rtpParameters: consumer.rtpParameters }));
       return new TrackTap(transport, consumer, port, sdpPath, dir, ports);
@@ -43,11 +43,18 @@ export class TrackTap {
     return this.#closed || this.consumer.closed;
   }
 
-  /** Resumes the consumer once FFmpeg's socket is bound, and asks the sender for a keyframe. */
+  /**
+   * Resumes the consumer once FFmpeg's socket is bound, and asks the sender for a keyframe. Never
+   * rejects (its callers do not wait for it): a producer that closed meanwhile is just false.
+   */
   async startWhenListening(timeoutMs = 5000): Promise<boolean> {
     const listening = await waitForUdpListener(this.port, timeoutMs, () => this.closed);
     if (!listening || this.closed) return false;
-    await this.consumer.resume();
+    try {
+      await this.consumer.resume();
+    } catch {
+      return false;
+    }
     await this.requestKeyFrame();
     return true;
   }

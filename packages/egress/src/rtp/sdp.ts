@@ -8,35 +8,68 @@ export interface SdpInput {
   rtpParameters: ms.RtpParameters;
 }
 
+const ZERO_ONE = /^[01]$/;
+const DIGITS = /^\d{1,6}$/;
+
+/**
+ * The format parameters FFmpeg may see, per codec, and what their values look like. A consumer's
+ * parameters are copied from the publisher's, and a publisher can put anything there (a CR LF and
+ * a `c=` line included): only these keys pass, and only with values matching these patterns.
+ */
+const FMTP_ALLOWED: Record<string, Record<string, RegExp>> = {
+  h264: { 'packetization-mode': ZERO_ONE, 'profile-level-id': /^[0-9a-fA-F]{6}$/, 'level-asymmetry-allowed': ZERO_ONE },
+  vp8: {},
+  vp9: { 'profile-id': DIGITS },
+  opus: { minptime: DIGITS, useinbandfec: ZERO_ONE, stereo: ZERO_ONE, 'sprop-stereo': ZERO_ONE, usedtx: ZERO_ONE, maxplaybackrate: DIGITS },
+};
+
+/** Codec names as the rtpmap line carries them: the part of mimeType after the slash. */
+const CODEC_NAME = /^[A-Za-z0-9-]{1,32}$/;
+
 /**
  * The SDP that tells FFmpeg what a mediasoup consumer sends it: codec, payload type, clock rate
- * and, for H264, the packetization mode. Pure, so it is tested without FFmpeg.
+ * and the allowed format parameters. Pure, so it is tested without FFmpeg. Throws on a codec it
+ * cannot describe safely (an unknown codec, a name or number that is not one).
  */
 export function buildSdp(input: SdpInput): string {
   const codec = input.rtpParameters.codecs[0];
   if (!codec) throw new Error('consumer has no codec');
   const [, name = ''] = codec.mimeType.split('/');
-  const channels = input.kind === 'audio' ? `/${codec.channels ?? 2}` : '';
+  const allowed = FMTP_ALLOWED[name.toLowerCase()];
+  if (!allowed || !CODEC_NAME.test(name)) throw new Error('consumer codec is not one the egress decodes');
+  const payloadType = integer(codec.payloadType, 0, 127);
+  const clockRate = integer(codec.clockRate, 1, 192_000);
+  const channels = input.kind === 'audio' ? `/${integer(codec.channels ?? 2, 1, 8)}` : '';
+  const rtpPort = integer(input.rtpPort, 1, 65534);
   const lines = [
     'v=0',
     'o=- 0 0 IN IP4 127.0.0.1',
     's=roomcast-egress',
     'c=IN IP4 127.0.0.1',
     't=0 0',
-    `m=${input.kind} ${input.rtpPort} RTP/AVPF ${codec.payloadType}`,
-    `a=rtcp:${input.rtpPort + 1}`,
-    `a=rtpmap:${codec.payloadType} ${name}/${codec.clockRate}${channels}`,
+    `m=${input.kind === 'audio' ? 'audio' : 'video'} ${rtpPort} RTP/AVPF ${payloadType}`,
+    `a=rtcp:${rtpPort + 1}`,
+    `a=rtpmap:${payloadType} ${name}/${clockRate}${channels}`,
   ];
-  const fmtp = formatParameters(codec.parameters);
-  if (fmtp) lines.push(`a=fmtp:${codec.payloadType} ${fmtp}`);
+  const fmtp = formatParameters(codec.parameters, allowed);
+  if (fmtp) lines.push(`a=fmtp:${payloadType} ${fmtp}`);
   lines.push('a=recvonly');
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function formatParameters(parameters: Record<string, unknown> | undefined): string {
+/** `key=value;…` from the allowed keys whose values match; everything else is left out. */
+export function formatParameters(parameters: Record<string, unknown> | undefined, allowed: Record<string, RegExp>): string {
   if (!parameters) return '';
-  return Object.entries(parameters)
-    .filter(([key]) => key !== 'x-google-start-bitrate')
-    .map(([key, value]) => `${key}=${String(value)}`)
-    .join(';');
+  const kept: string[] = [];
+  for (const [key, pattern] of Object.entries(allowed)) {
+    if (!Object.hasOwn(parameters, key)) continue;
+    const value = parameters[key];
+    if ((typeof value === 'number' || typeof value === 'string') && pattern.test(String(value))) kept.push(`${key}=${String(value)}`);
+  }
+  return kept.join(';');
+}
+
+function integer(value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new Error('consumer RTP parameters out of range');
+  return value;
 }

@@ -1,5 +1,5 @@
 import { AppError } from '@roomcast/protocol';
-import type { ms } from '@roomcast/sfu';
+import { type ms, withClientInput } from '@roomcast/sfu';
 import type { Handler } from '../types.js';
 
 export const produce: Handler<'produce'> = async ({ room, participant }, data) => {
@@ -29,12 +29,14 @@ export const resumeProducer: Handler<'resumeProducer'> = async ({ room, particip
 };
 
 export const pauseConsumer: Handler<'pauseConsumer'> = async ({ participant }, { consumerId }) => {
-  await participant.consumer(consumerId).pause();
+  const consumer = participant.consumer(consumerId);
+  await withClientInput('pauseConsumer', () => consumer.pause());
   return {};
 };
 
 export const resumeConsumer: Handler<'resumeConsumer'> = async ({ participant }, { consumerId }) => {
-  await participant.consumer(consumerId).resume();
+  const consumer = participant.consumer(consumerId);
+  await withClientInput('resumeConsumer', () => consumer.resume());
   return {};
 };
 
@@ -43,11 +45,14 @@ export const setConsumerPreferredLayers: Handler<'setConsumerPreferredLayers'> =
   if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
     throw new AppError('bad_request', 'consumer has no layers to choose from');
   }
-  await consumer.setPreferredLayers({ spatialLayer: data.spatialLayer, temporalLayer: data.temporalLayer });
+  await withClientInput('setConsumerPreferredLayers', () =>
+    consumer.setPreferredLayers({ spatialLayer: data.spatialLayer, temporalLayer: data.temporalLayer }),
+  );
   return {};
 };
 
 export const requestKeyFrame: Handler<'requestKeyFrame'> = async ({ participant }, { consumerId }) => {
-  await participant.consumer(consumerId).requestKeyFrame();
+  const consumer = participant.consumer(consumerId);
+  await withClientInput('requestKeyFrame', () => consumer.requestKeyFrame());
   return {};
 };

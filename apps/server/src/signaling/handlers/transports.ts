@@ -1,4 +1,5 @@
-import type { ms } from '@roomcast/sfu';
+import { AppError } from '@roomcast/protocol';
+import { type ms, withClientInput } from '@roomcast/sfu';
 import type { Handler } from '../types.js';
 
 type Json = Record<string, unknown>;
@@ -18,12 +19,18 @@ export const createTransport: Handler<'createTransport'> = async ({ room, partic
   };
 };
 
+/** Transports whose connect is under way or done: a second connect is the client's mistake (409). */
+const connected = new WeakSet<ms.Transport>();
+
 export const connectTransport: Handler<'connectTransport'> = async ({ participant }, { transportId, dtlsParameters }) => {
-  await participant.transport(transportId).connect({ dtlsParameters: dtlsParameters as unknown as ms.DtlsParameters });
+  const transport = participant.transport(transportId);
+  if (connected.has(transport)) throw new AppError('conflict', 'transport already connected');
+  connected.add(transport);
+  await withClientInput('dtlsParameters', () => transport.connect({ dtlsParameters: dtlsParameters as unknown as ms.DtlsParameters }));
   return {};
 };
 
 export const restartIce: Handler<'restartIce'> = async ({ participant }, { transportId }) => {
   const transport = participant.transport(transportId) as ms.WebRtcTransport;
-  return { iceParameters: json(await transport.restartIce()) };
+  return { iceParameters: json(await withClientInput('restartIce', () => transport.restartIce())) };
 };

@@ -1,0 +1,146 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Sfu } from '@roomcast/sfu';
+import type { EgressState, RtmpBroadcastInfo, WebhookEventType } from '@roomcast/protocol';
+import { DestinationPolicy } from './destinations/DestinationPolicy.js';
+import { ALL_DESTINATIONS_FAILED, EgressService } from './EgressService.js';
+import { drawtextSupport } from './ffmpeg/drawtextSupport.js';
+import { ffmpegPath } from './ffmpeg/ffmpegPath.js';
+import { ffmpegChildren } from './testing/childProcesses.js';
+
+/** A loopback port nothing listens on: an RTMP destination that refuses at once. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Lets every queued promise continuation run, but no I/O: a spawn cannot complete meanwhile. */
+async function drainMicrotasks(): Promise<void> {
+  for (let i = 0; i < 100; i++) await Promise.resolve();
+}
+
+async function noFfmpegLeft(): Promise<void> {
+  await expect.poll(() => ffmpegChildren(), { timeout: 5000 }).toEqual([]);
+}
+
+describe('EgressService (real worker, FFmpeg; destinations that refuse)', () => {
+  let sfu: Sfu;
+  let egress: EgressService;
+  let refusing: string;
+  const events: Array<{ room: string; type: WebhookEventType; data: Record<string, unknown> }> = [];
+  const body = (name = 'main') => ({ quality: '360p' as const, broadcasts: [{ name, stream_url: refusing, stream_key: 'k' }] });
+  const stateOf = (room: string): EgressState => sfu.room(room).egress;
+
+  beforeAll(async () => {
+    sfu = await Sfu.create({
+      workers: { size: 1, rtcMinPort: 48400, rtcMaxPort: 48599 },
+      webRtc: { listenIps: [{ ip: '127.0.0.1' }], initialAvailableOutgoingBitrate: 1_000_000, mediaTimeoutMs: 60_000 },
+      maxRooms: 10,
+    });
+    egress = new EgressService(sfu, {
+      rtpPorts: { min: 48600, max: 48799 },
+      maxDestinationsPerRoom: 4,
+      maxDestinationsPerServer: 8,
+      maxComposites: 1,
+      background: '#101828',
+      placeholderColor: '#344054',
+      relay: {
+        maxRetries: 0,
+        retryBaseMs: 100,
+        stallBytes: 8 * 1024 * 1024,
+        ioTimeoutMs: 2000,
+        tls: { verify: true },
+        destinations: new DestinationPolicy({ allowPrivate: true }),
+      },
+    });
+    egress.on('event', (room, type, data) => events.push({ room: room.name, type, data }));
+    refusing = `rtmp://127.0.0.1:${await closedPort()}/live`;
+    // Probed once and cached: the starts below race only with FFmpeg's spawn.
+    await drawtextSupport(ffmpegPath());
+  });
+
+  afterAll(async () => {
+    await egress.close();
+    sfu.close();
+  });
+
+  it('leaves no composite when the room is deleted in the same tick as the start', async () => {
+    await sfu.createRoom('doomed');
+    const start = egress.startBroadcasts('doomed', body());
+    sfu.room('doomed').close('deleted');
+    await expect(start).rejects.toMatchObject({ code: 'room_not_found' });
+    expect(egress.composites.size).toBe(0);
+    await noFfmpegLeft();
+  });
+
+  it('leaves no composite when the room is deleted while its encoder is being spawned', async () => {
+    const room = await sfu.createRoom('doomed-later');
+    const start = egress.startBroadcasts('doomed-later', body());
+    const outcome = start.then(
+      () => 'started',
+      (error: { code?: string }) => error.code,
+    );
+    await drainMicrotasks();
+    // The encoder exists, and the start is still waiting for it: the window the race was in.
+    expect(ffmpegChildren()).toHaveLength(1);
+    room.close('deleted');
+    expect(await outcome).toBe('room_not_found');
+    expect(egress.composites.size).toBe(0);
+    await noFfmpegLeft();
+  });
+
+  it('stop-all while the composite is starting stops it, and the start says so', async () => {
+    await sfu.createRoom('hasty');
+    const start = egress.startBroadcasts('hasty', body());
+    const outcome = start.then(
+      () => 'started',
+      (error: { code?: string }) => error.code,
+    );
+    await drainMicrotasks();
+    expect(ffmpegChildren()).toHaveLength(1);
+    const state = await egress.stopAll('hasty');
+    expect(state).toMatchObject({ broadcasting: false, rtmps: [] });
+    expect(await outcome).toBe('conflict');
+    expect(egress.composites.size).toBe(0);
+    expect(stateOf('hasty').rtmps).toEqual([]);
+    await noFfmpegLeft();
+    // The room can broadcast again afterwards.
+    await egress.startBroadcasts('hasty', body());
+    await egress.stopAll('hasty');
+    await noFfmpegLeft();
+  });
+
+  it('ends a composite whose destinations all failed, freeing its slot, and keeps them listed', async () => {
+    await sfu.createRoom('unlucky');
+    await sfu.createRoom('next');
+    await egress.startBroadcasts('unlucky', { quality: '360p', broadcasts: [{ name: 'a', stream_url: refusing }, { name: 'b', stream_url: refusing }] });
+    await expect.poll(() => egress.composites.size, { timeout: 10_000 }).toBe(0);
+    const state = stateOf('unlucky');
+    expect(state.broadcasting).toBe(false);
+    expect(state.rtmps.map((r: RtmpBroadcastInfo) => [r.name, r.status])).toEqual([
+      ['a', 'failed'],
+      ['b', 'failed'],
+    ]);
+    expect(state.rtmps.every((r) => r.error)).toBe(true);
+    const last = events.filter((e) => e.room === 'unlucky' && e.type === 'rtmp_broadcast.failed').at(-1);
+    expect(last?.data).toMatchObject({ ended: true, reason: ALL_DESTINATIONS_FAILED });
+    await noFfmpegLeft();
+
+    // EGRESS_MAX_COMPOSITES is 1: another room may broadcast now.
+    await egress.startBroadcasts('next', body());
+    expect(egress.composites.has('next')).toBe(true);
+    await egress.stopAll('next');
+
+    // Stopping a failed destination unlists it; starting one of the same name replaces it.
+    expect((await egress.stopBroadcast('unlucky', 'a')).rtmps.map((r) => r.name)).toEqual(['b']);
+    const restarted = await egress.startBroadcasts('unlucky', body('b'));
+    expect(restarted.rtmps.map((r) => [r.name, r.status])).toEqual([['b', 'starting']]);
+    await expect.poll(() => egress.composites.size, { timeout: 10_000 }).toBe(0);
+    expect(stateOf('unlucky').rtmps.map((r) => [r.name, r.status])).toEqual([['b', 'failed']]);
+    expect((await egress.stopAll('unlucky')).rtmps).toEqual([]);
+    await noFfmpegLeft();
+  });
+});
