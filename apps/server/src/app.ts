@@ -19,6 +19,7 @@ import type { Config } from './config.js';
 import { errorBody, isServerError, logServerError, toAppError } from './errors.js';
 import { loggerOptions } from './logger.js';
 import { unhandledRejections } from './crashGuards.js';
+import { answerClientError, answerFrameworkError, rateLimitKey } from './httpErrors.js';
 import { createMetrics } from './metrics.js';
 import { broadcastRoutes } from './routes/broadcasts.js';
 import { demoTokenRoutes } from './routes/demoTokens.js';
@@ -38,7 +39,15 @@ export interface AppDeps {
 const MAX_SIGNALING_MESSAGE_BYTES = 256 * 1024;
 
 export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({ logger: loggerOptions(config, logStream), bodyLimit: 64 * 1024, trustProxy: false }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: loggerOptions(config, logStream),
+    bodyLimit: 64 * 1024,
+    trustProxy: false,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    // Nothing here depends on Host; without this Node answers a Host-less HTTP/1.1 request with an empty 400.
+    http: { requireHostHeader: false },
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
@@ -55,6 +64,7 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
   await app.register(fastifyRateLimit, {
     max: config.rateLimitMax,
     timeWindow: '1 minute',
+    keyGenerator: rateLimitKey,
     // Thrown, then shaped by the one error handler like every other error.
     errorResponseBuilder: (_request, context) =>
       new AppError('rate_limited', `rate limit exceeded, retry in ${Math.ceil(context.ttl / 1000)} s`),

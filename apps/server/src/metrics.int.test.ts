@@ -1,16 +1,9 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedLoopbackPort } from '@roomcast/egress';
 import { startTestServer, type TestServer } from './testServer.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 /** Restarts and dropped frames are Prometheus counters: typed so, and never going down. */
 describe('egress and worker counters in /metrics', () => {
@@ -36,7 +29,7 @@ describe('egress and worker counters in /metrics', () => {
   });
 
   it('keeps counting dropped frames and encoder restarts after the composite has ended', async () => {
-    const body = { quality: '360p', broadcasts: [{ name: 'x', stream_url: `rtmp://127.0.0.1:${await closedPort()}/live` }] };
+    const body = { quality: '360p', broadcasts: [{ name: 'x', stream_url: `rtmp://127.0.0.1:${await closedLoopbackPort()}/live` }] };
     expect((await server.api('/v1/rooms/counted/rtmp_broadcasts', { method: 'POST', body })).status).toBe(201);
     const composite = server.egress.composites.get('counted')!;
     await composite.encoder.firstOutput;

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sfu } from '@roomcast/sfu';
 import type { EgressState, RtmpBroadcastInfo, WebhookEventType } from '@roomcast/protocol';
@@ -7,15 +6,8 @@ import { ALL_DESTINATIONS_FAILED, EgressService } from './EgressService.js';
 import { drawtextSupport } from './ffmpeg/drawtextSupport.js';
 import { ffmpegPath } from './ffmpeg/ffmpegPath.js';
 import { ffmpegChildren } from './testing/childProcesses.js';
+import { closedLoopbackPort } from './testing/loopback.js';
 
-/** A loopback port nothing listens on: an RTMP destination that refuses at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 /** Lets every queued promise continuation run, but no I/O: a spawn cannot complete meanwhile. */
 async function drainMicrotasks(): Promise<void> {
@@ -57,7 +49,7 @@ describe('EgressService (real worker, FFmpeg; destinations that refuse)', () => 
       },
     });
     egress.on('event', (room, type, data) => events.push({ room: room.name, type, data }));
-    refusing = `rtmp://127.0.0.1:${await closedPort()}/live`;
+    refusing = `rtmp://127.0.0.1:${await closedLoopbackPort()}/live`;
     // Probed once and cached: the starts below race only with FFmpeg's spawn.
     await drawtextSupport(ffmpegPath());
   });

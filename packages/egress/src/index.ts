@@ -17,4 +17,5 @@ export { redactStreamKey, type RtmpsTls } from './args/relayArgs.js';
 export { DestinationPolicy, NOT_ALLOWED_MESSAGE, type DestinationPolicyOptions, type EgressLog } from './destinations/DestinationPolicy.js';
 export { RELAY_FAILURES, type RelayFailure } from './destinations/relayFailure.js';
 export { PortAllocator } from './rtp/PortAllocator.js';
+export { closedLoopbackPort } from './testing/loopback.js';
 export type { X264Speed, X264Tuning } from './args/encoderArgs.js';

@@ -69,8 +69,10 @@ export class Compositor {
     this.#canvas = new FrameCanvas(options.preset.width, options.preset.height, options.background);
     this.#pool = new FramePool(yuvFrameSize(options.preset.width, options.preset.height));
     // Room for two full layouts of cards (the one shown and the one before a change), not every name ever seen.
+    // (Cards of one layout cover the canvas at most: two layouts and a spare is three canvases.)
     const maxCards = 2 * (options.maxTiles ?? DEFAULT_MAX_TILES) + 8;
-    this.#placeholders = new Placeholders({ color: options.placeholderColor, fontFile: options.fontFile, maxCards });
+    const maxBytes = 3 * yuvFrameSize(options.preset.width, options.preset.height);
+    this.#placeholders = new Placeholders({ color: options.placeholderColor, fontFile: options.fontFile, maxCards, maxBytes });
     this.#inputs = new TrackInputs({
       room: options.room,
       ports: options.ports,

@@ -1,28 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlvFanout } from '../fanout/FlvFanout.js';
 import { FlvTagReader } from '../fanout/FlvTagReader.js';
-import { SAMPLE_RATE } from './AudioMixer.js';
+import { feedSink } from '../testing/feedSink.js';
 import { Encoder } from './Encoder.js';
 import { qualityPreset } from './presets.js';
 
 const preset = qualityPreset('360p');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Feeds grey frames and silence in real time, as the compositor does, until stopped. */
-function feed(encoder: Encoder): () => void {
-  const frame = Buffer.alloc(preset.width * preset.height * 1.5, 128);
-  const startedAt = performance.now();
-  let frames = 0;
-  let samples = 0;
-  const timer = setInterval(() => {
-    const elapsedS = (performance.now() - startedAt) / 1000;
-    for (; frames < Math.floor(elapsedS * preset.fps); frames++) encoder.writeVideo(frame, () => undefined);
-    const due = Math.floor(elapsedS * SAMPLE_RATE) - samples;
-    if (due > 0) encoder.writeAudio(Buffer.alloc(due * 2));
-    samples += Math.max(0, due);
-  }, 10);
-  return () => clearInterval(timer);
-}
 
 describe('Encoder (real FFmpeg)', () => {
   let encoder: Encoder | undefined;
@@ -41,7 +26,7 @@ describe('Encoder (real FFmpeg)', () => {
         return true;
       },
     });
-    const stopFeeding = feed(encoder);
+    const stopFeeding = feedSink(encoder, preset);
     await sleep(1000);
     // Freeze FFmpeg for 2.5 s: frames queue up past the 1 s limit and the encoder drops some.
     process.kill(encoder.ffmpeg.pid!, 'SIGSTOP');

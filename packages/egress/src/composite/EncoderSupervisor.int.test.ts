@@ -1,27 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FlvTagReader } from '../fanout/FlvTagReader.js';
 import { ffmpegChildren } from '../testing/childProcesses.js';
-import { SAMPLE_RATE } from './AudioMixer.js';
+import { feedSink } from '../testing/feedSink.js';
 import { ENCODER_FAILED, EncoderSupervisor } from './EncoderSupervisor.js';
 import { qualityPreset } from './presets.js';
 
 const preset = qualityPreset('360p');
 
-/** Grey frames and silence in real time, as the compositor feeds its sink, until stopped. */
-function feed(sink: EncoderSupervisor): () => void {
-  const frame = Buffer.alloc(preset.width * preset.height * 1.5, 128);
-  const startedAt = performance.now();
-  let frames = 0;
-  let samples = 0;
-  const timer = setInterval(() => {
-    const elapsedS = (performance.now() - startedAt) / 1000;
-    for (; frames < Math.floor(elapsedS * preset.fps); frames++) sink.writeVideo(frame, () => undefined);
-    const due = Math.floor(elapsedS * SAMPLE_RATE) - samples;
-    if (due > 0) sink.writeAudio(Buffer.alloc(due * 2));
-    samples += Math.max(0, due);
-  }, 10);
-  return () => clearInterval(timer);
-}
 
 /** What one relay reads from the fan-out: the bytes, parsed back into tags. */
 function listen(supervisor: EncoderSupervisor) {
@@ -52,7 +37,7 @@ describe('EncoderSupervisor (real FFmpeg)', () => {
     const seen = listen(supervisor);
     let restarts = 0;
     supervisor.on('restarted', () => void restarts++);
-    stopFeeding = feed(supervisor);
+    stopFeeding = feedSink(supervisor, preset);
     await expect.poll(() => seen.videoTimestamps.length, { timeout: 5000 }).toBeGreaterThan(10);
 
     const firstPid = supervisor.ffmpeg.pid!;
@@ -74,7 +59,7 @@ describe('EncoderSupervisor (real FFmpeg)', () => {
     supervisor.on('failed', (reason) => void failures.push(reason));
     let restarts = 0;
     supervisor.on('restarted', () => void restarts++);
-    stopFeeding = feed(supervisor);
+    stopFeeding = feedSink(supervisor, preset);
     await supervisor.firstOutput;
     process.kill(supervisor.ffmpeg.pid!, 'SIGKILL');
     await expect.poll(() => restarts, { timeout: 5000 }).toBe(1);

@@ -43,6 +43,25 @@ describe('Placeholders', () => {
     expect(rendered.filter((name) => name === 'a')).toHaveLength(1);
   });
 
+  it('keeps the cards under maxBytes too: a few full-frame cards weigh as much as many tiles', async () => {
+    const cards = new Placeholders({
+      color: '#344054',
+      maxCards: 100,
+      maxBytes: 3 * 64 * 36 * 1.5,
+      render: async (_name, width, height) => ({ width, height, data: Buffer.alloc(width * height * 1.5) }),
+    });
+    for (let i = 0; i < 10; i++) {
+      cards.get(`guest-${i}`, 64, 36);
+      await settle();
+    }
+    expect(cards.size).toBe(3);
+    expect(cards.bytes).toBe(3 * 64 * 36 * 1.5);
+    cards.get('huge', 640, 360); // bigger than the budget alone: kept (it is on screen), all else goes
+    await settle();
+    expect(cards.size).toBe(1);
+    expect(cards.get('huge', 640, 360)).toBeDefined();
+  });
+
   it('survives a card that cannot be rendered, and tries again later', async () => {
     let fail = true;
     const cards = new Placeholders({

@@ -16,6 +16,11 @@ export interface PlaceholdersOptions {
    * every join, leave or layout change makes new ones. Enough for two full layouts.
    */
   maxCards?: number;
+  /**
+   * Bytes of cards kept at most (a 720p card is 1.4 MB): a handful of full-frame cards
+   * (single-participant, spotlight) costs as much as dozens of grid tiles.
+   */
+  maxBytes?: number;
   render?: PlaceholderRenderer;
 }
 
@@ -31,10 +36,13 @@ export class Placeholders {
   readonly #cache = new Map<string, YuvFrame>();
   readonly #pending = new Set<string>();
   readonly #maxCards: number;
+  readonly #maxBytes: number;
   readonly #render: PlaceholderRenderer;
+  #bytes = 0;
 
   constructor(readonly options: PlaceholdersOptions) {
     this.#maxCards = options.maxCards ?? DEFAULT_MAX_CARDS;
+    this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
     this.#render = options.render ?? ((name, width, height) => renderWithFfmpeg(name, width, height, options.color, options.fontFile));
   }
 
@@ -62,11 +70,19 @@ export class Placeholders {
     return undefined;
   }
 
+  /** Bytes of the cards held now. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
   #store(key: string, frame: YuvFrame): void {
     this.#cache.set(key, frame);
-    for (const oldest of this.#cache.keys()) {
-      if (this.#cache.size <= this.#maxCards) break;
+    this.#bytes += frame.data.length;
+    // The newest card always stays (it is being shown), whatever its size.
+    for (const [oldest, card] of this.#cache) {
+      if (oldest === key || (this.#cache.size <= this.#maxCards && this.#bytes <= this.#maxBytes)) break;
       this.#cache.delete(oldest);
+      this.#bytes -= card.data.length;
     }
   }
 }
