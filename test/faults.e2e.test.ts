@@ -108,12 +108,15 @@ describe('faults during a live broadcast to three destinations', () => {
     expect(relayPids().a).toBe(before.a);
   });
 
-  it('a decoder killed with SIGKILL is started again; no destination reconnects', async () => {
+  it.each(['video', 'audio'])('a %s decoder killed with SIGKILL is started again; no destination reconnects', async (kind) => {
     const before = relayPids();
-    const [decoder] = ffmpegChildren('decoder');
+    await expect.poll(() => ffmpegChildren('decoder').length, { timeout: 10_000 }).toBe(2);
+    const decoders = ffmpegChildren('decoder');
+    // The video decoder writes raw pictures, the audio one PCM.
+    const decoder = decoders.find((p) => p.cmdline.includes(kind === 'video' ? 'rawvideo' : 's16le'))!;
     expect(decoder).toBeDefined();
-    process.kill(decoder!.pid, 'SIGKILL');
-    await expect.poll(() => ffmpegChildren('decoder').filter((p) => p.pid !== decoder!.pid).length, { timeout: 15_000 }).toBe(2);
+    process.kill(decoder.pid, 'SIGKILL');
+    await expect.poll(() => ffmpegChildren('decoder').filter((p) => p.pid !== decoder.pid).length, { timeout: 15_000 }).toBe(2);
     expect(relayPids()).toEqual(before);
     expect(await destination('a')).toMatchObject({ status: 'live', retries: 0 });
   });

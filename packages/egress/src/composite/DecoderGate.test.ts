@@ -25,6 +25,28 @@ describe('DecoderGate', () => {
     vi.useRealTimers();
   });
 
+  it('keeps watching a producer whose stats could not be read for a while (a busy worker)', async () => {
+    let failing = true;
+    const g = new DecoderGate({
+      bytesReceived: async (id) => {
+        if (failing) throw new Error('request timeout');
+        return bytes.get(id);
+      },
+      onChange: () => void changes++,
+      pollMs: 1000,
+      now: Date.now,
+    });
+    bytes.set('mic', 500);
+    expect(g.mayStart('mic')).toBe(false);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(changes).toBe(0);
+    failing = false;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(changes).toBe(1);
+    expect(g.mayStart('mic')).toBe(true);
+    g.close();
+  });
+
   it('lets a producer that is sending start at the first check, and one that sends nothing never', async () => {
     const g = gate();
     bytes.set('live', 1200);

@@ -125,10 +125,12 @@ export class DecoderGate {
   async #check(): Promise<void> {
     let changed = false;
     const ids = [...this.#watching];
-    const samples = await Promise.all(ids.map((id) => this.options.bytesReceived(id).catch(() => undefined)));
+    // null: the stats could not be read this time (a busy worker): look again at the next poll.
+    const samples = await Promise.all(ids.map((id) => this.options.bytesReceived(id).catch(() => null)));
     ids.forEach((producerId, i) => {
       const state = this.#states.get(producerId);
       const bytes = samples[i];
+      if (bytes === null) return;
       if (!state || bytes === undefined) return void this.#watching.delete(producerId);
       if (state.baseline === undefined || bytes <= state.baseline) {
         state.baseline ??= bytes;

@@ -172,11 +172,11 @@ export class TrackInputs {
   #onVideoExit(producerId: string, input: VideoTrackInput): void {
     this.#track(input.close());
     const slot = this.#video.get(producerId);
-    if (!slot) return;
-    if (slot.current === input) slot.current = undefined;
-    if (slot.next === input) slot.next = undefined;
-    if (!slot.current && !slot.next && !slot.starting) this.#video.delete(producerId);
-    this.#gate.exited(producerId);
+    if (slot?.current === input) slot.current = undefined;
+    if (slot?.next === input) slot.next = undefined;
+    if (slot && !slot.current && !slot.next && !slot.starting) this.#video.delete(producerId);
+    // Whatever the slot's state, the gate schedules the next look; the layout then decides.
+    if (!this.#closed) this.#gate.exited(producerId);
   }
 
   #dropUnwantedAudio(): void {
@@ -222,9 +222,10 @@ export class TrackInputs {
 
   #onAudioExit(producerId: string, input: AudioTrackInput): void {
     this.#track(input.close());
-    if (this.#audio.get(producerId) !== input) return;
-    this.#audio.delete(producerId);
-    this.options.mixer.remove(producerId);
-    this.#gate.exited(producerId);
+    if (this.#audio.get(producerId) === input) {
+      this.#audio.delete(producerId);
+      this.options.mixer.remove(producerId);
+    }
+    if (!this.#closed) this.#gate.exited(producerId);
   }
 }
