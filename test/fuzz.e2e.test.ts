@@ -88,6 +88,10 @@ describe('fuzz: hostile input never crashes the server, never gets a 5xx', () =>
     for (const { name } of list.rooms) {
       const path = `/v1/rooms/${encodeURIComponent(name)}`;
       await server.api(name.startsWith(KEEP_PREFIX) ? `${path}/rtmp_broadcasts/stop` : path, { method: name.startsWith(KEEP_PREFIX) ? 'POST' : 'DELETE' });
+      if (!name.startsWith(KEEP_PREFIX)) continue;
+      // A live stream (started through signaling) keeps its composite through an RTMP stop-all.
+      const { live_streams } = (await (await server.api(`${path}/live_streams`)).json()) as { live_streams: { id: string }[] };
+      for (const { id } of live_streams) await server.api(`/v1/live_streams/${id}/stop`, { method: 'POST' });
     }
   }
 

@@ -82,6 +82,9 @@ async function undo(ctx: RestFuzzContext, input: RestInput, path: string, reply:
     if (name && !name.startsWith(KEEP_PREFIX)) await admin('DELETE', `/v1/rooms/${encodeComponent(name)}`);
   } else if (input.method === 'POST' && /\/rtmp_broadcasts$/.test(path)) {
     await admin('POST', `${path}/stop`);
+  } else if (input.method === 'POST' && /\/live_streams$/.test(path)) {
+    const id = (body as { id?: string } | undefined)?.id;
+    if (id) await admin('POST', `/v1/live_streams/${encodeComponent(id)}/stop`);
   } else if (input.method === 'DELETE' && path === `/v1/rooms/${ctx.scratch.name}`) {
     ctx.scratch.name = `fuzz-scratch-${++ctx.scratch.next}`;
     await ctx.http.send({ method: 'POST', path: '/v1/rooms', headers: { authorization: `Bearer ${ctx.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: ctx.scratch.name }) }).catch(() => undefined);

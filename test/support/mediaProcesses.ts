@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { descendantsOf, listProcesses, type ProcessInfo } from './processes.js';
 
 /** What an FFmpeg child of the server does, told from its command line (not from server internals). */
-export type FfmpegRole = 'encoder' | 'relay' | 'decoder' | 'publisher' | 'other';
+export type FfmpegRole = 'encoder' | 'relay' | 'hls' | 'decoder' | 'publisher' | 'other';
 
 export function ffmpegRole(cmdline: string): FfmpegRole {
-  if (cmdline.includes('-f flv -i pipe:0')) return 'relay';
+  // Both copy the encoder's FLV from stdin: to an RTMP server (relay) or to fMP4 for HLS.
+  if (cmdline.includes('-f flv -i pipe:0')) return cmdline.includes('-f mp4') ? 'hls' : 'relay';
   if (cmdline.includes('.sdp')) return 'decoder';
   if (cmdline.includes('-f rawvideo') && cmdline.includes('pipe:0')) return 'encoder';
   if (cmdline.includes('-re -f lavfi')) return 'publisher';

@@ -24,6 +24,8 @@ import { createMetrics } from './metrics.js';
 import { broadcastRoutes } from './routes/broadcasts.js';
 import { demoTokenRoutes } from './routes/demoTokens.js';
 import { healthRoutes } from './routes/health.js';
+import { hlsRoutes } from './routes/hls.js';
+import { liveStreamRoutes } from './routes/liveStreams.js';
 import { roomRoutes } from './routes/rooms.js';
 import { registerSignaling } from './signaling/route.js';
 
@@ -83,6 +85,9 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
   await app.register(healthRoutes(sfu, metrics));
   await app.register(roomRoutes({ sfu, auth }));
   await app.register(broadcastRoutes(egress, auth));
+  await app.register(liveStreamRoutes(egress, auth));
+  // Playback: no credentials (the live stream's random id is the capability).
+  await app.register(hlsRoutes(egress));
   // Dev mode only: with real credentials the route does not exist (404), so nobody mints tokens.
   if (config.devMode) await app.register(demoTokenRoutes({ sfu, auth, demo: config.demo }));
   registerSignaling(app, {

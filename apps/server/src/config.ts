@@ -1,5 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { devModeProblem, isLoopbackHost, webhookSecret } from './configGuards.js';
@@ -57,6 +58,8 @@ const EnvSchema = z.object({
   EGRESS_RTMPS_CA_FILE: z.string().min(1).optional(),
   EGRESS_ALLOW_PRIVATE_DESTINATIONS: bool.default(false),
   EGRESS_DESTINATION_ALLOWLIST: list.default([]),
+  HLS_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'roomcast-hls')),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -102,7 +105,11 @@ export interface Config {
     rtmpsTls: { verify: boolean; caFile?: string };
     /** Destination policy: loopback/private/link-local hosts only when allowed; these hosts always. */
     destinations: { allowPrivate: boolean; allowlist: string[] };
+    /** Where HLS live streams write playlists and segments, one directory per live stream. */
+    hlsDir: string;
   };
+  /** Prefix of URLs handed out (HLS playback), e.g. https://rooms.example.com; none: paths on this server. */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -164,7 +171,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       background: e.EGRESS_BACKGROUND,
       rtmpsTls: { verify: e.EGRESS_RTMPS_VERIFY, caFile: e.EGRESS_RTMPS_CA_FILE },
       destinations: { allowPrivate: e.EGRESS_ALLOW_PRIVATE_DESTINATIONS, allowlist: e.EGRESS_DESTINATION_ALLOWLIST },
+      hlsDir: path.resolve(e.HLS_DIR),
     },
+    publicUrl: e.PUBLIC_URL,
   };
 }
 

@@ -46,6 +46,8 @@ export async function startServer(config: Config, options: { logStream?: { write
     background: config.egress.background,
     x264: config.egress.x264,
     placeholderColor: '#344054',
+    hlsDir: config.egress.hlsDir,
+    publicUrl: config.publicUrl,
     relay: {
       maxRetries: config.egress.retryLimit,
       retryBaseMs: config.egress.retryBaseMs,

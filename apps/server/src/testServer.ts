@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Config, loadConfig } from './config.js';
 import { startServer, type RunningServer } from './server.js';
 
@@ -25,6 +28,8 @@ export async function startTestServer(
   options: { captureLogs?: boolean; configure?: (config: Config) => void } = {},
 ): Promise<TestServer> {
   const block = nextPortBlock++ % 20;
+  // Live streams a test records would otherwise stay in the shared default directory.
+  const ownHlsDir = env.HLS_DIR === undefined ? await mkdtemp(join(tmpdir(), 'roomcast-test-hls-')) : undefined;
   const config = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
@@ -36,6 +41,7 @@ export async function startTestServer(
     EGRESS_RTP_MAX_PORT: String(52000 + block * 200 + 199),
     // Tests send to nginx-rtmp on loopback; the destination policy has its own test with this off.
     EGRESS_ALLOW_PRIVATE_DESTINATIONS: 'true',
+    ...(ownHlsDir ? { HLS_DIR: ownHlsDir } : {}),
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
     ...env,
   });
@@ -59,5 +65,9 @@ export async function startTestServer(
     const { token } = await server.auth.mintParticipant(room, { identity, name: identity, role });
     return token;
   };
-  return { ...server, logs, adminToken, api, participantToken };
+  const close = async (): Promise<void> => {
+    await server.close();
+    if (ownHlsDir) await rm(ownHlsDir, { recursive: true, force: true });
+  };
+  return { ...server, close, logs, adminToken, api, participantToken };
 }

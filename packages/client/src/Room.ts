@@ -2,8 +2,10 @@ import type { Device } from 'mediasoup-client';
 import {
   emptyEgressState,
   type EgressState,
+  type LiveStreamInfo,
   type ParticipantClaims,
   type ResponseData,
+  type StartLiveStreamBody,
   type StartRtmpBroadcastsBody,
 } from '@roomcast/protocol';
 import { DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from './backoff.js';
@@ -202,6 +204,20 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   /** Stops every broadcast of the room (`stop-broadcast`). */
   async stopAllBroadcasts(): Promise<EgressState> {
     return (await this.#signal().request('stopAllRtmpBroadcasts', {})).egress;
+  }
+
+  /**
+   * Starts an HLS live stream of the room's composite (moderators, or tokens with
+   * `start-live-stream`). Resolves with it while `starting`; `running` and the end arrive as
+   * `egressUpdated` (`egress.live_streams`) and `roomEvent` (`live_stream.started|stopped|failed`).
+   */
+  async startLiveStream(request: StartLiveStreamBody = {}): Promise<LiveStreamInfo> {
+    return (await this.#signal().request('startLiveStream', request)).live_stream;
+  }
+
+  /** Stops the room's live stream, or the one with this id (`stop-live-stream`); resolves once stopped. */
+  async stopLiveStream(id?: string): Promise<LiveStreamInfo> {
+    return (await this.#signal().request('stopLiveStream', id === undefined ? {} : { id })).live_stream;
   }
 
   #signal(): SignalClient {

@@ -1,4 +1,6 @@
 import { rmdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AppError,
   type EgressState,
@@ -10,6 +12,7 @@ import {
 } from '@roomcast/protocol';
 import { type Room, type Sfu, TypedEmitter } from '@roomcast/sfu';
 import { CompositeEgress, type CompositeStats } from './composite/CompositeEgress.js';
+import type { CompositeRequest } from './composite/CompositeRequest.js';
 import { ENCODER_FAILED } from './composite/EncoderSupervisor.js';
 import { DEFAULT_QUALITY } from './composite/presets.js';
 import type { RestartPolicyOptions } from './composite/RestartPolicy.js';
@@ -19,6 +22,10 @@ import { PortAllocator } from './rtp/PortAllocator.js';
 import { processTempRoot, removeStaleTempRoots } from './tempDirs.js';
 import type { X264Tuning } from './args/encoderArgs.js';
 import type { RelayPolicy } from './fanout/RtmpRelay.js';
+import { hlsOutput } from './live/hlsOutput.js';
+import type { HlsOutput } from './live/LiveRendition.js';
+import { ROOM_CLOSED } from './live/liveStreamRequest.js';
+import { LiveStreamService } from './live/LiveStreamService.js';
 
 export interface EgressServiceOptions {
   /** UDP ports where FFmpeg decoders receive RTP from mediasoup (loopback only). */
@@ -35,6 +42,12 @@ export interface EgressServiceOptions {
   x264?: X264Tuning;
   /** How often a crashed composite encoder is restarted before its broadcasts fail (tests shorten it). */
   encoderRestart?: RestartPolicyOptions;
+  /** Where HLS live streams write their files (default <tmpdir>/roomcast-hls). */
+  hlsDir?: string;
+  /** Prefix of playback URLs, e.g. https://rooms.example.com; none: paths on this server. */
+  publicUrl?: string;
+  /** Makes HLS renditions (HlsRendition unless a test says otherwise). */
+  hls?: HlsOutput;
 }
 
 export interface EgressServiceEvents extends Record<string, unknown[]> {
@@ -60,10 +73,11 @@ export const ALL_DESTINATIONS_FAILED = 'every destination failed; the broadcast 
 
 /**
  * Turns rooms into outside streams: at most one composite per room, feeding any number of named
- * RTMP(S) destinations. Validates requests before changing anything, keeps `room.egress` current,
- * and stops a room's egress when the room closes. A composite ends when its last destination is
- * stopped or has failed; failed destinations stay listed (with their reason) until stopped or
- * replaced.
+ * RTMP(S) destinations and the room's HLS live stream (`liveStreams`). Validates requests before
+ * changing anything, keeps `room.egress` current, and stops a room's egress when the room closes.
+ * A composite lives while any output lives: it ends when its last destination is stopped or has
+ * failed and no live stream needs it; failed destinations stay listed (with their reason) until
+ * stopped or replaced.
  */
 export class EgressService extends TypedEmitter<EgressServiceEvents> {
   readonly composites = new Map<string, CompositeEgress>();
@@ -74,6 +88,10 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   readonly #retired: EgressStats = { droppedFrames: 0, encoderRestarts: 0, decoderRestarts: 0 };
   /** Composites ended by a failure: their destinations were reported failed, not `stopped` as they close. */
   readonly #failedComposites = new WeakSet<CompositeEgress>();
+  /** Stop-alls of RTMP per room: a start that began before one must not add its destinations after it. */
+  readonly #rtmpStops = new Map<string, number>();
+  /** HLS live streams: outputs of the same composites, started and stopped on their own. */
+  readonly liveStreams: LiveStreamService;
 
   constructor(
     readonly sfu: Sfu,
@@ -81,6 +99,20 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   ) {
     super();
     this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max);
+    this.liveStreams = new LiveStreamService({
+      hls: options.hls ?? hlsOutput,
+      hlsDir: options.hlsDir ?? join(tmpdir(), 'roomcast-hls'),
+      publicUrl: options.publicUrl,
+      log: options.relay.log,
+      host: {
+        room: (name) => sfu.room(name),
+        composite: (room, request) => this.#compositeFor(room, request),
+        release: (room) => this.#endIfIdle(room),
+        publish: (room) => void this.#publishState(room),
+        event: (room, type, data) => this.safeEmit('event', room, type, data),
+        own: (task, what) => this.#own(task, what),
+      },
+    });
     sfu.on('roomClosed', (room) => this.#own(this.#stopRoom(room), 'stop the egress of a closed room'));
     // Probing FFmpeg for drawtext spawns it twice: do it now, not on the first broadcast's clock.
     void drawtextSupport(ffmpegPath()).catch(() => undefined);
@@ -92,18 +124,22 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     // Destination policy (SSRF) first: a refused host is a 400 and nothing has started.
     await this.options.relay.destinations.check(body.broadcasts.map((b) => b.stream_url));
     const room = this.sfu.room(roomName);
-    // Another request is starting this room's composite: wait, then add to it. No await when none
-    // is, so that two requests in one tick cannot both start one.
-    for (let pending = this.#starting.get(roomName); pending; pending = this.#starting.get(roomName)) await pending.done;
-    this.#assertOpen(room);
-    const running = this.composites.get(roomName);
-    this.#validate(room, body, running);
-    const composite = running ?? (await this.#startComposite(room, body.layout ?? 'grid', body.quality ?? DEFAULT_QUALITY));
-    if (running && body.layout && body.layout !== running.layout) running.setLayout(body.layout);
+    const stops = this.#rtmpStops.get(roomName) ?? 0;
+    const stoppedSince = () => (this.#rtmpStops.get(roomName) ?? 0) !== stops;
+    const composite = await this.#compositeFor(room, {
+      check: (running) => {
+        if (stoppedSince()) throw stoppedWhileStarting(room);
+        this.#validate(room, body, running);
+        return { layout: body.layout, quality: body.quality ?? DEFAULT_QUALITY };
+      },
+    });
     for (const destination of body.broadcasts) {
       await this.#forgetEnded(composite, destination.name);
       // A stop (or the room closing) while we waited ends this request too.
-      if (composite.stopped || this.composites.get(roomName) !== composite) throw stoppedWhileStarting(room);
+      if (composite.stopped || this.composites.get(roomName) !== composite || stoppedSince()) {
+        await this.#endIfIdle(room);
+        throw stoppedWhileStarting(room);
+      }
       composite.addDestination(destination.name, destination.stream_url, destination.stream_key);
       this.#dropEnded(room.name, destination.name);
     }
@@ -116,13 +152,16 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     const composite = this.composites.get(roomName);
     if (!composite?.relays.has(name)) throw new AppError('egress_not_found', `no broadcast named "${name}" in room ${roomName}`);
     await composite.removeDestination(name);
-    if (composite.relays.size === 0 || composite.allDestinationsFailed) await this.#endComposite(room, composite);
+    await this.#endIfIdle(room);
     return this.#publishState(room);
   }
 
+  /** Stops every RTMP destination of the room; a live stream of the room goes on, and so does its composite. */
   async stopAll(roomName: string): Promise<EgressState> {
     const room = this.sfu.room(roomName);
-    await this.#stopRoom(room);
+    this.#rtmpStops.set(roomName, (this.#rtmpStops.get(roomName) ?? 0) + 1);
+    if (this.liveStreams.keepsAlive(roomName)) await this.#removeDestinations(room);
+    else await this.#stopRoomComposite(room);
     return this.#publishState(room);
   }
 
@@ -135,6 +174,8 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
 
   /** Graceful shutdown: every broadcast is stopped cleanly, starting ones included. */
   async close(): Promise<void> {
+    // Live streams first: each flushes its last part (and ENDLIST when recorded) while the encoder still runs.
+    await this.liveStreams.close();
     for (const starting of this.#starting.values()) starting.cancelled = true;
     await Promise.all([...this.#starting.values()].map((s) => s.done));
     await Promise.all([...this.composites.values()].map((c) => c.stop()));
@@ -161,9 +202,46 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     if (serverWide + names.length > this.options.maxDestinationsPerServer) {
       throw new AppError('limit_exceeded', `this server sends at most ${this.options.maxDestinationsPerServer} broadcasts at once`);
     }
+  }
+
+  /**
+   * The room's composite for a new output: the running one, or one started for it. Another request
+   * starting this room's composite is waited for, then joined. No await when none is, so that two
+   * requests in one tick cannot both start one; the request's check and claim run in one tick.
+   */
+  async #compositeFor(room: Room, request: CompositeRequest<CompositeEgress>): Promise<CompositeEgress> {
+    for (let pending = this.#starting.get(room.name); pending; pending = this.#starting.get(room.name)) await pending.done;
+    this.#assertOpen(room);
+    const running = this.composites.get(room.name);
+    const wanted = request.check(running);
     if (!running && this.composites.size + this.#starting.size >= this.options.maxComposites) {
       throw new AppError('limit_exceeded', `this server composites at most ${this.options.maxComposites} rooms at once`);
     }
+    request.claim?.();
+    if (!running) return this.#startComposite(room, wanted.layout ?? 'grid', wanted.quality);
+    if (wanted.layout && wanted.layout !== running.layout) running.setLayout(wanted.layout);
+    return running;
+  }
+
+  /** Nothing feeds from it: no destination that has not failed, and no live stream. */
+  #idle(room: Room, composite: CompositeEgress): boolean {
+    if (this.liveStreams.keepsAlive(room.name)) return false;
+    return composite.relays.size === 0 || composite.allDestinationsFailed;
+  }
+
+  /** Ends the room's composite if it is idle (a failed composite is ended by its failure handler). */
+  async #endIfIdle(room: Room): Promise<void> {
+    const composite = this.composites.get(room.name);
+    if (composite && !this.#failedComposites.has(composite) && this.#idle(room, composite)) await this.#endComposite(room, composite);
+  }
+
+  /** Stop-all of RTMP while a live stream keeps the composite: the destinations go, the composite stays. */
+  async #removeDestinations(room: Room): Promise<void> {
+    this.#ended.delete(room.name);
+    const composite = this.composites.get(room.name);
+    if (composite) await Promise.all([...composite.relays.keys()].map((name) => composite.removeDestination(name)));
+    // The live stream may have ended meanwhile.
+    await this.#endIfIdle(room);
   }
 
   #assertOpen(room: Room): void {
@@ -231,7 +309,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   #wire(room: Room, composite: CompositeEgress): void {
     composite.on('relay', (type, info) => {
       if (type === 'stopped' && this.#failedComposites.has(composite)) return;
-      const ended = type === 'failed' && composite.allDestinationsFailed;
+      const ended = type === 'failed' && this.#idle(room, composite);
       this.safeEmit('event', room, `rtmp_broadcast.${type}`, ended ? { broadcast: info, ended: true, reason: ALL_DESTINATIONS_FAILED } : { broadcast: info });
       if (ended) this.#own(this.#endComposite(room, composite), 'end a composite whose destinations all failed');
       else this.#publishState(room);
@@ -247,6 +325,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     this.#failedComposites.add(composite);
     const failed = [...composite.relays.values()].map((relay) => ({ ...relay.info(), status: 'failed' as const, error: reason }));
     for (const info of failed) this.safeEmit('event', room, 'rtmp_broadcast.failed', { broadcast: info, ended: true, reason: ENCODER_FAILED });
+    await this.liveStreams.failRoom(room, ENCODER_FAILED);
     await this.#endComposite(room, composite, failed);
   }
 
@@ -274,8 +353,8 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     await composite.stop();
   }
 
-  /** Stops the room's egress, a composite still starting included, and forgets its ended destinations. */
-  async #stopRoom(room: Room): Promise<void> {
+  /** Stops the room's composite, one still starting included, and forgets its ended destinations. */
+  async #stopRoomComposite(room: Room): Promise<void> {
     const starting = this.#starting.get(room.name);
     if (starting) {
       starting.cancelled = true;
@@ -286,16 +365,27 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     if (composite) await this.#stopComposite(room, composite);
   }
 
+  /** The room closed: its live stream fails, then its composite (one still starting included) stops. */
+  async #stopRoom(room: Room): Promise<void> {
+    const starting = this.#starting.get(room.name);
+    if (starting) starting.cancelled = true;
+    await this.liveStreams.failRoom(room, ROOM_CLOSED);
+    await this.#stopRoomComposite(room);
+    this.#rtmpStops.delete(room.name);
+  }
+
   #publishState(room: Room): EgressState {
     const composite = this.composites.get(room.name);
     const live = [...(composite?.relays.values() ?? [])].map((r) => r.info());
     const rtmps = [...(this.#ended.get(room.name) ?? []), ...live];
+    const liveStreams = this.liveStreams.listed(room.name);
     room.egress = {
       ...room.egress,
-      broadcasting: rtmps.some((r) => r.status !== 'failed' && r.status !== 'stopped'),
+      broadcasting: rtmps.some((r) => r.status !== 'failed' && r.status !== 'stopped') || this.liveStreams.keepsAlive(room.name),
       layout: composite?.layout ?? null,
       quality: composite?.quality ?? null,
       rtmps,
+      live_streams: liveStreams,
     };
     if (!room.closed) this.safeEmit('state', room, room.egress);
     return room.egress;

@@ -9,6 +9,11 @@ export {
 export { FfmpegProcess, describeFfmpegExit, type FfmpegExit, type FfmpegSpawnOptions } from './ffmpeg/FfmpegProcess.js';
 export { drawtextSupport, type DrawtextSupport } from './ffmpeg/drawtextSupport.js';
 export { EgressService, type EgressServiceOptions, type EgressServiceEvents } from './EgressService.js';
+export { LiveStreamService, type LivePlayback } from './live/LiveStreamService.js';
+export type { LiveRendition } from './live/LiveRendition.js';
+export { HlsRendition, HLS_FAILURES, type HlsRenditionOptions, type HlsRenditionEvents } from './hls/HlsRendition.js';
+export { masterPlaylist, type MasterVariant } from './hls/masterPlaylist.js';
+export { checkLlHls } from './hls/checkLlHls.js';
 export { CompositeEgress, type CompositeEgressOptions } from './composite/CompositeEgress.js';
 export { qualityPreset, DEFAULT_QUALITY, type QualityPreset } from './composite/presets.js';
 export { computeLayout, type LayoutSubject, type Tile, type Rect } from './composite/layout.js';

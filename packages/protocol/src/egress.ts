@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LayoutSchema, QualitySchema } from './common.js';
+import { LiveStreamInfoSchema } from './liveStreams.js';
 
 export const RtmpStatusSchema = z.enum(['starting', 'live', 'retrying', 'failed', 'stopped']);
 export type RtmpStatus = z.infer<typeof RtmpStatusSchema>;
@@ -14,23 +15,6 @@ export const RtmpBroadcastInfoSchema = z.object({
 });
 export type RtmpBroadcastInfo = z.infer<typeof RtmpBroadcastInfoSchema>;
 
-export const LiveStreamStatusSchema = z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']);
-export type LiveStreamStatus = z.infer<typeof LiveStreamStatusSchema>;
-
-export const LiveStreamInfoSchema = z.object({
-  id: z.string(),
-  room: z.string(),
-  status: LiveStreamStatusSchema,
-  quality: QualitySchema,
-  playback: z.object({ url: z.string() }),
-  recording: z
-    .object({ hls_vod: z.boolean(), assets: z.array(z.object({ url: z.string(), duration_s: z.number() })) })
-    .nullable(),
-  started_at: z.string().nullable(),
-  error: z.string().nullable(),
-});
-export type LiveStreamInfo = z.infer<typeof LiveStreamInfoSchema>;
-
 export const MediaStreamInfoSchema = z.object({
   id: z.string(),
   status: z.string(),
@@ -39,10 +23,12 @@ export type MediaStreamInfo = z.infer<typeof MediaStreamInfoSchema>;
 
 /** A room's egress at a glance: REST `GET /v1/rooms/:room` and the `egressUpdated` notification. */
 export const EgressStateSchema = z.object({
+  /** True while an RTMP destination or an HLS live stream is on. */
   broadcasting: z.boolean(),
   layout: LayoutSchema.nullable(),
   quality: QualitySchema.nullable(),
   rtmps: z.array(RtmpBroadcastInfoSchema),
+  /** The room's live stream while it runs; a failed one stays listed until stopped or replaced. */
   live_streams: z.array(LiveStreamInfoSchema),
   media_streams: z.array(MediaStreamInfoSchema),
 });

@@ -2,6 +2,7 @@ export * from './backoff.js';
 export * from './common.js';
 export * from './errors.js';
 export * from './egress.js';
+export * from './liveStreams.js';
 export * from './media.js';
 export * from './room.js';
 export * from './rest.js';

@@ -3,6 +3,7 @@ import { JsonObjectSchema, MediaKindSchema, TrackSourceSchema } from './common.j
 import { ErrorDetailSchema } from './errors.js';
 import { DtlsParametersSchema, RtpCapabilitiesSchema, RtpParametersSchema } from './media.js';
 import { EgressStateSchema } from './egress.js';
+import { LiveStreamIdSchema, LiveStreamInfoSchema, StartLiveStreamBodySchema } from './liveStreams.js';
 import { BroadcastNameSchema, StartRtmpBroadcastsBodySchema } from './rest.js';
 import { ParticipantInfoSchema, ProducerInfoSchema } from './room.js';
 
@@ -93,6 +94,10 @@ export const Requests = {
   startRtmpBroadcasts: { request: StartRtmpBroadcastsBodySchema, response: z.object({ egress: EgressStateSchema }) },
   stopRtmpBroadcast: { request: z.object({ name: BroadcastNameSchema }), response: z.object({ egress: EgressStateSchema }) },
   stopAllRtmpBroadcasts: { request: Empty, response: z.object({ egress: EgressStateSchema }) },
+  /** An HLS live stream of the room (`start-live-stream`); progress arrives as `egressUpdated` and `roomEvent`. */
+  startLiveStream: { request: StartLiveStreamBodySchema, response: z.object({ live_stream: LiveStreamInfoSchema }) },
+  /** Stops the room's live stream, or the one named by `id` (`stop-live-stream`). */
+  stopLiveStream: { request: z.object({ id: LiveStreamIdSchema.optional() }).optional(), response: z.object({ live_stream: LiveStreamInfoSchema }) },
 } as const;
 
 export type Method = keyof typeof Requests;

@@ -1,6 +1,7 @@
 import type { EgressService } from '@roomcast/egress';
 import type { HandlerTable } from '../types.js';
 import { broadcastHandlers } from './broadcasts.js';
+import { liveStreamHandlers } from './liveStreams.js';
 import * as media from './media.js';
 import * as membership from './membership.js';
 import * as transports from './transports.js';
@@ -22,4 +23,5 @@ export const createHandlers = (egress: EgressService): HandlerTable => ({
   setConsumerPreferredLayers: media.setConsumerPreferredLayers,
   requestKeyFrame: media.requestKeyFrame,
   ...broadcastHandlers(egress),
+  ...liveStreamHandlers(egress),
 });

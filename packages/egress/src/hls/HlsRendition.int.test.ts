@@ -1,0 +1,203 @@
+import { execFile } from 'node:child_process';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlvFanout } from '../fanout/FlvFanout.js';
+import { FlvTagReader } from '../fanout/FlvTagReader.js';
+import { FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
+import { ffprobePath } from '../ffmpeg/ffmpegPath.js';
+import { ffmpegChildren } from '../testing/childProcesses.js';
+import { isAlive } from '../testing/isAlive.js';
+import { attributes, checkLlHls } from './checkLlHls.js';
+import { HLS_FAILURES, HlsRendition, type HlsRenditionOptions } from './HlsRendition.js';
+import { partName } from './names.js';
+
+const run = promisify(execFile);
+
+/** A live H.264 + AAC FLV, as the composite's encoder makes it: 320x240 at 30 fps, 2 s GOP, in real time. */
+function startSource(): Promise<FfmpegProcess> {
+  return FfmpegProcess.spawn([
+    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-re', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30',
+    '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '64k', '-ac', '2',
+    '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1',
+  ], { pipes: { stdout: true } });
+}
+
+async function probe(file: string): Promise<Array<{ codec_name: string; width?: number; height?: number }>> {
+  const { stdout } = await run(ffprobePath(), ['-v', 'error', '-show_streams', '-of', 'json', file], { timeout: 15_000 });
+  return (JSON.parse(stdout) as { streams: Array<{ codec_name: string; width?: number; height?: number }> }).streams;
+}
+
+/** Durations of the parts and complete segments a playlist lists, by URI. */
+function durations(playlist: string, into: { parts: Map<string, number>; lastOfSegment: Set<string>; segments: Map<string, number> }): void {
+  const lines = playlist.split('\n');
+  lines.forEach((line, i) => {
+    if (line.startsWith('#EXT-X-PART:')) {
+      const a = attributes(line.slice(12));
+      into.parts.set(a.URI!, Number(a.DURATION));
+      if (lines[i + 1]?.startsWith('#EXTINF')) into.lastOfSegment.add(a.URI!);
+    }
+    if (line.startsWith('#EXTINF:')) into.segments.set(lines[i + 1]!, Number.parseFloat(line.slice(8)));
+  });
+}
+
+const within = (value: number, target: number) => Math.abs(value - target) <= 0.1 * target;
+
+describe('LL-HLS rendition of a live FLV (real FFmpeg)', () => {
+  const fanout = new FlvFanout();
+  const renditions: HlsRendition[] = [];
+  let source: FfmpegProcess;
+  let root: string;
+  let live: HlsRendition;
+  let recording: HlsRendition;
+
+  const options = (dir: string, extra: Partial<HlsRenditionOptions> = {}): HlsRenditionOptions => ({
+    dir, name: '240p', width: 320, height: 240, frameRate: 30, bandwidth: 500_000, ...extra,
+  });
+  async function start(dir: string, extra: Partial<HlsRenditionOptions> = {}): Promise<HlsRendition> {
+    const rendition = await HlsRendition.start(fanout, options(dir, extra));
+    renditions.push(rendition);
+    return rendition;
+  }
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'hls-int-'));
+    await Promise.all(['live', 'rec', 'dies'].map((d) => import('node:fs/promises').then((fs) => fs.mkdir(join(root, d)))));
+    source = await startSource();
+    const reader = new FlvTagReader();
+    source.stdout.on('data', (chunk: Buffer) => {
+      const tags = reader.push(chunk);
+      if (reader.header) fanout.setHeader(reader.header);
+      for (const tag of tags) fanout.push(tag);
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(renditions.map((r) => r.stop()));
+    await source?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('cuts the stream into parts of 1/3 s and segments of 2 s, listed in a valid LL-HLS playlist as they come', async () => {
+    live = await start(join(root, 'live'), { windowSegments: 2 });
+    recording = await start(join(root, 'rec'), { keepAll: true });
+    const firstPart = new Promise<void>((resolve) => live.once('firstPart', resolve));
+    const seen = { parts: new Map<string, number>(), lastOfSegment: new Set<string>(), segments: new Map<string, number>() };
+    const problems: string[] = [];
+    let previous: string | undefined;
+    await firstPart;
+    expect(live.ready).toBe(true);
+    // Follow the live playlist part by part, as a player doing blocking reloads would, for ~7 s.
+    while ((live.edge()?.msn ?? 0) < 4) {
+      const edge = live.edge()!;
+      expect(await live.waitFor(edge.msn, edge.part + 1, 3000)).toBe(true);
+      const text = live.playlist();
+      problems.push(...checkLlHls(text, previous));
+      durations(text, seen);
+      previous = text;
+    }
+    expect(problems).toEqual([]);
+    const parts = [...seen.parts].filter(([uri]) => !seen.lastOfSegment.has(uri)).map(([, d]) => d);
+    const lastParts = [...seen.lastOfSegment].map((uri) => seen.parts.get(uri)!);
+    const segments = [...seen.segments.values()];
+    console.log(`parts (s): ${parts.map((d) => d.toFixed(3)).join(' ')}`);
+    console.log(`last parts of segments (s): ${lastParts.map((d) => d.toFixed(3)).join(' ')}`);
+    console.log(`segments (s): ${segments.map((d) => d.toFixed(3)).join(' ')}`);
+    expect(parts.length).toBeGreaterThanOrEqual(15);
+    expect(parts.filter((d) => !within(d, 1 / 3))).toEqual([]);
+    // The last part of a segment may be shorter (RFC 8216bis §4.4.4.9); with a 2 s GOP none is.
+    expect(lastParts.filter((d) => !within(d, 1 / 3))).toEqual([]);
+    expect(segments.length).toBeGreaterThanOrEqual(3);
+    expect(segments.filter((d) => !within(d, 2))).toEqual([]);
+    expect(live.codecs).toMatch(/^avc1\.42c0[0-9a-f]{2},mp4a\.40\.2$/);
+    expect(live.playlist()).toMatch(/#EXT-X-PART:DURATION=[\d.]+,URI="part\d+\.m4s",INDEPENDENT=YES\n/);
+  });
+
+  it('answers a blocking request for the next part as soon as its file is written', async () => {
+    const latencies: number[] = [];
+    const appeared = new Map<string, number>();
+    const watcher: FSWatcher = watch(live.options.dir, (_event, name) => {
+      if (name && !appeared.has(name)) appeared.set(name, performance.now());
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        const edge = live.edge()!;
+        const next = live.playlist().match(/PRELOAD-HINT:TYPE=PART,URI="([^"]+)"/)![1]!;
+        const hinted = live.waitForFile(next, 3000);
+        expect(await live.waitFor(edge.msn, edge.part + 1, 3000)).toBe(true);
+        const answeredAt = performance.now();
+        latencies.push(answeredAt - appeared.get(next)!);
+        const path = (await hinted)!;
+        expect(path).toBe(live.file(next));
+        const bytes = await readFile(path);
+        expect(bytes.toString('latin1', 4, 8)).toBe('moof');
+        expect(live.playlist()).toContain(`URI="${next}"`);
+      }
+    } finally {
+      watcher.close();
+    }
+    console.log(`waitFor answered after the part file appeared (ms): ${latencies.map((ms) => ms.toFixed(1)).join(' ')}`);
+    // Issue 10: a blocking reload is answered within 100 ms of the part.
+    expect(Math.max(...latencies)).toBeLessThan(100);
+    expect(await live.waitForFile(partName(live.playlist().length * 1000), 10)).toBeUndefined();
+    expect(live.file('../live/index.m3u8')).toBeUndefined();
+    expect(await live.waitFor(live.edge()!.msn + 50, 0, 50)).toBe(false);
+  });
+
+  it('is opened by ffprobe while live: H.264 320x240 and AAC', async () => {
+    const streams = await probe(live.file('index.m3u8')!);
+    expect(streams.map((s) => [s.codec_name, s.width, s.height])).toEqual([['h264', 320, 240], ['aac', undefined, undefined]]);
+  });
+
+  it('stops cleanly: ENDLIST, the window or every segment kept, no part files, no FFmpeg left', async () => {
+    const remuxes = [live.pid, recording.pid];
+    expect(remuxes.every((pid) => pid !== undefined && isAlive(pid))).toBe(true);
+    await Promise.all([live.stop(), recording.stop(), live.stop()]);
+    const remaining = ffmpegChildren().map((c) => c.pid);
+    expect(remaining.filter((pid) => remuxes.includes(pid))).toEqual([]);
+    for (const rendition of [live, recording]) {
+      const text = rendition.playlist();
+      expect(text.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
+      expect(checkLlHls(text)).toEqual([]);
+      expect(await readFile(join(rendition.options.dir, 'index.m3u8'), 'utf8')).toBe(text);
+    }
+    const liveFiles = (await readdir(live.options.dir)).sort();
+    const liveSegments = live.playlist().match(/^seg\d+\.m4s$/gm)!;
+    expect(liveSegments).toHaveLength(2);
+    expect(liveFiles).toEqual(['index.m3u8', 'init.mp4', ...liveSegments].sort());
+    const recFiles = await readdir(recording.options.dir);
+    const recSegments = recording.playlist().match(/^seg\d+\.m4s$/gm)!;
+    expect(recSegments[0]).toBe('seg0.m4s');
+    expect(recFiles.sort()).toEqual(['index.m3u8', 'init.mp4', ...recSegments].sort());
+    const streams = await probe(join(recording.options.dir, 'index.m3u8'));
+    expect(streams.map((s) => s.codec_name)).toEqual(['h264', 'aac']);
+    expect(await live.waitFor(1000, undefined, 1000)).toBe(false);
+    expect(await live.waitFor(0, undefined, 1000)).toBe(true);
+  });
+
+  it('fails with a fixed phrase when its remux dies, and leaves no process', async () => {
+    const dies = await start(join(root, 'dies'));
+    const failed = new Promise<string>((resolve) => dies.once('failed', resolve));
+    await new Promise<void>((resolve) => dies.once('firstPart', resolve));
+    const pending = dies.waitFor(1000, 0, 10_000);
+    process.kill(dies.pid!, 'SIGKILL');
+    expect(await failed).toBe(HLS_FAILURES.remuxDied);
+    expect(await pending).toBe(false);
+    expect(dies.state).toBe('failed');
+    await dies.stop();
+    expect(ffmpegChildren().filter((c) => c.argv.includes('-frag_duration'))).toEqual([]);
+  });
+
+  it('fails with a phrase that says so when its directory cannot be written', async () => {
+    const nowhere = await start(join(root, 'missing'));
+    expect(await new Promise<string>((resolve) => nowhere.once('failed', resolve))).toBe(HLS_FAILURES.notWritable);
+    await nowhere.stop();
+    expect(nowhere.pid).toBeUndefined();
+  });
+});

@@ -1,0 +1,107 @@
+import type { LiveStreamActor, LiveStreamInfo, LiveStreamStatus, Quality } from '@roomcast/protocol';
+import type { Room } from '@roomcast/sfu';
+import type { LiveRendition } from './LiveRendition.js';
+
+export interface LiveStreamSpec {
+  id: string;
+  name: string;
+  room: Room;
+  recording: { hls_vod: boolean; mp4: boolean };
+  startedBy: LiveStreamActor;
+  /** The directory it owns: one subdirectory per rendition. */
+  dir: string;
+  playbackUrl: string;
+}
+
+/** How a live stream ended: stopped on request (or at shutdown), or failed with a fixed-phrase reason. */
+export type LiveStreamOutcome = { status: 'stopped'; by: LiveStreamActor } | { status: 'failed'; reason: string };
+
+const ACTIVE: ReadonlySet<LiveStreamStatus> = new Set(['starting', 'running', 'stopping']);
+
+/**
+ * One live stream's record and status: starting → running (first part) → stopping → stopped, or
+ * failed. LiveStreamService drives the transitions; this only keeps them consistent.
+ */
+export class LiveStream {
+  readonly createdAt = new Date();
+  /** Set when the composite is claimed (the running composite's quality, or the requested one). */
+  quality: Quality | undefined;
+  /** Set once started; kept after a stop only while its files are served (recordings). */
+  rendition: LiveRendition | undefined;
+  /** Settles (never rejects) once the start is over, rendition made or not. */
+  opening: Promise<void> = Promise.resolve();
+  /** Settles once the stream has ended and its rendition stopped; set by the first stop or failure. */
+  ending: Promise<void> | undefined;
+  #status: LiveStreamStatus = 'starting';
+  #startedAt: Date | null = null;
+  #stoppedAt: Date | null = null;
+  #stoppedBy: LiveStreamActor | null = null;
+  #error: string | null = null;
+  #firstPart: () => void = () => undefined;
+  /** Resolves once it has its first part (never, if it ends before). */
+  readonly firstPart = new Promise<void>((resolve) => (this.#firstPart = resolve));
+
+  constructor(readonly spec: LiveStreamSpec) {}
+
+  get id(): string {
+    return this.spec.id;
+  }
+
+  get room(): Room {
+    return this.spec.room;
+  }
+
+  get status(): LiveStreamStatus {
+    return this.#status;
+  }
+
+  /** Starting, running or stopping: it needs the composite. */
+  get active(): boolean {
+    return ACTIVE.has(this.#status);
+  }
+
+  get recorded(): boolean {
+    return this.spec.recording.hls_vod;
+  }
+
+  /** starting → running; false if it was not starting (stopped meanwhile). */
+  markRunning(): boolean {
+    if (this.#status !== 'starting') return false;
+    this.#status = 'running';
+    this.#startedAt = new Date();
+    this.#firstPart();
+    return true;
+  }
+
+  /** A stop was asked for: `stopping` until the rendition has flushed. */
+  markStopping(by: LiveStreamActor): void {
+    if (!this.active) return;
+    this.#status = 'stopping';
+    this.#stoppedBy = by;
+  }
+
+  markEnded(outcome: LiveStreamOutcome): void {
+    this.#status = outcome.status;
+    this.#stoppedAt = new Date();
+    if (outcome.status === 'stopped') this.#stoppedBy ??= outcome.by;
+    else this.#error = outcome.reason;
+  }
+
+  info(): LiveStreamInfo {
+    return {
+      id: this.spec.id,
+      name: this.spec.name,
+      room: this.spec.room.name,
+      status: this.#status,
+      playback: { url: this.spec.playbackUrl },
+      renditions: this.quality ? [this.quality] : [],
+      recording: { ...this.spec.recording, assets: [] },
+      created_at: this.createdAt.toISOString(),
+      started_at: this.#startedAt?.toISOString() ?? null,
+      started_by: this.spec.startedBy,
+      stopped_at: this.#stoppedAt?.toISOString() ?? null,
+      stopped_by: this.#stoppedBy,
+      error: this.#error,
+    };
+  }
+}

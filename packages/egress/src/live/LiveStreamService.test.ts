@@ -1,0 +1,219 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError, type LiveStreamActor, type Quality, type WebhookEventType } from '@roomcast/protocol';
+import { type Room, TypedEmitter } from '@roomcast/sfu';
+import type { CompositeRequest, CompositeView } from '../composite/CompositeRequest.js';
+import { FlvFanout } from '../fanout/FlvFanout.js';
+import type { HlsRenditionEvents } from '../hls/HlsRendition.js';
+import type { LiveRendition, LiveRenditionOptions } from './LiveRendition.js';
+import { LiveStreamService } from './LiveStreamService.js';
+
+/** A rendition without FFmpeg: the test says when its first part comes, or that it failed. */
+class FakeRendition extends TypedEmitter<HlsRenditionEvents> implements LiveRendition {
+  ready = false;
+  stopped = 0;
+  codecs = 'avc1.64001e,mp4a.40.2';
+  constructor(readonly options: LiveRenditionOptions) {
+    super();
+  }
+  firstPart(): void {
+    this.ready = true;
+    this.safeEmit('firstPart');
+  }
+  playlist(): string {
+    return '#EXTM3U\n';
+  }
+  edge(): { msn: number; part: number } | undefined {
+    return this.ready ? { msn: 0, part: 0 } : undefined;
+  }
+  async waitFor(): Promise<boolean> {
+    return this.ready;
+  }
+  file(name: string): string | undefined {
+    return name === 'init.mp4' ? join(this.options.dir, name) : undefined;
+  }
+  async waitForFile(name: string): Promise<string | undefined> {
+    return this.file(name);
+  }
+  async stop(): Promise<void> {
+    this.stopped++;
+  }
+}
+
+const API: LiveStreamActor = { type: 'api', identity: null };
+
+describe('LiveStreamService (fake composite and rendition)', () => {
+  let hlsDir: string;
+  let rooms: Map<string, Room>;
+  let composite: (CompositeView & { quality: Quality }) | undefined;
+  let released: string[];
+  let events: Array<{ type: WebhookEventType; data: Record<string, unknown> }>;
+  let renditions: FakeRendition[];
+  /** Holds the composite start until released: a window for stops and failures while starting. */
+  let gate: Promise<void> | undefined;
+  let service: LiveStreamService;
+
+  const room = (name: string) => rooms.get(name)!;
+
+  beforeEach(async () => {
+    hlsDir = await mkdtemp(join(tmpdir(), 'live-unit-'));
+    rooms = new Map(['a', 'b'].map((name) => [name, { name, closed: false } as unknown as Room]));
+    composite = undefined;
+    released = [];
+    events = [];
+    renditions = [];
+    gate = undefined;
+    service = new LiveStreamService({
+      hlsDir,
+      publicUrl: 'https://tv.example',
+      host: {
+        room: (name) => {
+          const found = rooms.get(name);
+          if (!found) throw new AppError('room_not_found', `no room named ${name}`);
+          return found;
+        },
+        composite: async (_room: Room, request: CompositeRequest) => {
+          const wanted = request.check(composite);
+          request.claim?.();
+          await gate;
+          composite ??= { quality: wanted.quality, layout: wanted.layout ?? 'grid', stopped: false, encoder: { fanout: new FlvFanout() } };
+          return composite;
+        },
+        release: async (r) => void released.push(r.name),
+        publish: () => undefined,
+        event: (_room, type, data) => void events.push({ type, data }),
+        own: (task) => void task.catch(() => undefined),
+      },
+      hls: {
+        start: async (_source, options) => {
+          const rendition = new FakeRendition(options);
+          renditions.push(rendition);
+          return rendition;
+        },
+        masterPlaylist: (variants) => variants.map((v) => `${v.uri} ${v.codecs} ${v.width}x${v.height}`).join('\n'),
+      },
+    });
+  });
+
+  afterEach(async () => {
+    await rm(hlsDir, { recursive: true, force: true });
+  });
+
+  it('starts starting, runs at the first part, stops on request; events and listing follow', async () => {
+    const started = await service.start('a', { quality: '360p', name: 'show' }, API);
+    expect(started).toMatchObject({ name: 'show', room: 'a', status: 'starting', renditions: ['360p'], started_at: null, error: null });
+    expect(started.playback.url).toBe(`https://tv.example/hls/${started.id}/master.m3u8`);
+    expect(started.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(renditions[0]!.options).toMatchObject({ name: '360p', width: 640, height: 360, frameRate: 30, keepAll: false });
+    expect(service.keepsAlive('a')).toBe(true);
+    expect(service.listed('a').map((s) => s.status)).toEqual(['starting']);
+
+    renditions[0]!.firstPart();
+    expect(service.get(started.id)).toMatchObject({ status: 'running' });
+    expect(service.get(started.id).started_at).not.toBeNull();
+    expect(service.playback(started.id)?.master()).toBe('360p/index.m3u8 avc1.64001e,mp4a.40.2 640x360');
+
+    const stopped = await service.stop(started.id, API);
+    expect(stopped).toMatchObject({ status: 'stopped', stopped_by: API });
+    expect(renditions[0]!.stopped).toBe(1);
+    expect(service.keepsAlive('a')).toBe(false);
+    expect(service.listed('a')).toEqual([]);
+    expect(released).toEqual(['a']);
+    expect(events.map((e) => e.type)).toEqual(['live_stream.started', 'live_stream.stopped']);
+    // Not recorded: its files are gone and it is no longer served.
+    expect(existsSync(join(hlsDir, started.id))).toBe(false);
+    expect(service.playback(started.id)).toBeUndefined();
+    // Still known, and stopping again changes nothing.
+    expect((await service.stop(started.id, API)).status).toBe('stopped');
+    expect(service.list('a').map((s) => s.id)).toEqual([started.id]);
+  });
+
+  it('allows one live stream per room (409), refuses a ladder or an MP4 (400), takes the running quality', async () => {
+    composite = { quality: '480p', layout: 'grid', stopped: false, encoder: { fanout: new FlvFanout() } };
+    const first = await service.start('a', {}, API);
+    expect(first.renditions).toEqual(['480p']);
+    await expect(service.start('a', {}, API)).rejects.toMatchObject({ code: 'conflict' });
+    composite = undefined;
+    await expect(service.start('b', { quality: '720p', renditions: ['720p', '360p'] }, API)).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(service.start('b', { renditions: ['360p'] }, API)).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(service.start('b', { recording: { mp4: true } }, API)).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(service.start('nowhere', {}, API)).rejects.toMatchObject({ code: 'room_not_found' });
+    expect(service.listed('b')).toEqual([]);
+    expect(renditions).toHaveLength(1);
+    // The default quality with a matching renditions list is fine.
+    expect((await service.start('b', { renditions: ['720p'] }, API)).renditions).toEqual(['720p']);
+  });
+
+  it('a stop while the composite is starting ends it without a rendition; the start answers with the stop', async () => {
+    let open = () => undefined as void;
+    gate = new Promise((resolve) => (open = resolve));
+    const starting = service.start('a', {}, API);
+    await Promise.resolve();
+    expect(service.keepsAlive('a')).toBe(true);
+    const stopping = service.stopInRoom('a', undefined, { type: 'participant', identity: 'mod' });
+    expect(service.listed('a')[0]?.status).toBe('stopping');
+    open();
+    expect((await starting).status).not.toBe('running');
+    expect(await stopping).toMatchObject({ status: 'stopped', stopped_by: { type: 'participant', identity: 'mod' } });
+    expect(renditions).toEqual([]);
+    expect(service.keepsAlive('a')).toBe(false);
+    expect(released).toEqual(['a']);
+  });
+
+  it('a failure while the composite is starting starts no rendition and never reports running', async () => {
+    let open = () => undefined as void;
+    gate = new Promise((resolve) => (open = resolve));
+    const starting = service.start('a', {}, API);
+    await Promise.resolve();
+    const failing = service.failRoom(room('a'), 'the encoder failed repeatedly');
+    open();
+    const { id } = await starting;
+    await failing;
+    expect(renditions).toEqual([]);
+    expect(service.get(id)).toMatchObject({ status: 'failed', error: 'the encoder failed repeatedly' });
+    expect(events.map((e) => e.type)).toEqual(['live_stream.failed']);
+  });
+
+  it('fails when its rendition fails, stays listed with the reason until stopped; a new one replaces it', async () => {
+    const started = await service.start('a', { recording: { hls_vod: true } }, API);
+    renditions[0]!.firstPart();
+    renditions[0]!.safeEmit('failed', 'the HLS remux stopped unexpectedly');
+    await expect.poll(() => service.get(started.id).status).toBe('failed');
+    expect(service.get(started.id).error).toBe('the HLS remux stopped unexpectedly');
+    expect(service.keepsAlive('a')).toBe(false);
+    expect(service.listed('a').map((s) => s.status)).toEqual(['failed']);
+    expect(events.at(-1)).toMatchObject({ type: 'live_stream.failed', data: { reason: 'the HLS remux stopped unexpectedly' } });
+    // Recorded: what it wrote is still served.
+    expect(service.playback(started.id)?.rendition('720p')).toBe(renditions[0]);
+    const next = await service.start('a', {}, API);
+    expect(service.listed('a').map((s) => s.id)).toEqual([next.id]);
+  });
+
+  it('fails with the reason when the room closes; a failed stream is unlisted by a stop', async () => {
+    const started = await service.start('a', {}, API);
+    await service.failRoom(room('a'), 'the room was closed');
+    expect(service.get(started.id)).toMatchObject({ status: 'failed', error: 'the room was closed', stopped_by: null });
+    expect((await service.stop(started.id, API)).status).toBe('failed');
+    expect(service.listed('a')).toEqual([]);
+  });
+
+  it('close() stops every live stream, by the system', async () => {
+    const a = await service.start('a', {}, API);
+    const b = await service.start('b', {}, API);
+    await service.close();
+    for (const id of [a.id, b.id]) expect(service.get(id)).toMatchObject({ status: 'stopped', stopped_by: { type: 'system', identity: null } });
+    expect(renditions.map((r) => r.stopped)).toEqual([1, 1]);
+  });
+
+  it('answers 404 for unknown ids and live streams of another room', async () => {
+    const started = await service.start('a', {}, API);
+    expect(() => service.get('nope')).toThrow(expect.objectContaining({ code: 'egress_not_found' }));
+    await expect(service.stopInRoom('b', started.id, API)).rejects.toMatchObject({ code: 'egress_not_found' });
+    await expect(service.stopInRoom('b', undefined, API)).rejects.toMatchObject({ code: 'egress_not_found' });
+    expect(service.playback('nope')).toBeUndefined();
+    expect(service.playback(started.id)?.rendition('1080p')).toBeUndefined();
+  });
+});

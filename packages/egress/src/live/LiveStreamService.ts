@@ -1,0 +1,281 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  AppError,
+  type LiveStreamActor,
+  type LiveStreamInfo,
+  type StartLiveStreamBody,
+  type WebhookEventType,
+} from '@roomcast/protocol';
+import type { Room } from '@roomcast/sfu';
+import type { CompositeRequest, CompositeView } from '../composite/CompositeRequest.js';
+import type { EgressLog } from '../destinations/DestinationPolicy.js';
+import { LiveStream, type LiveStreamOutcome } from './LiveStream.js';
+import type { HlsOutput, LiveRendition } from './LiveRendition.js';
+import { liveStreamQuality, renditionOptions } from './liveStreamRequest.js';
+
+/** What live streams need of the egress service that owns them (EgressService; a fake in unit tests). */
+export interface LiveStreamHost {
+  /** The open room of that name; throws room_not_found. */
+  room(name: string): Room;
+  /** The room's composite, reused or started (see CompositeRequest for check and claim). */
+  composite(room: Room, request: CompositeRequest): Promise<CompositeView>;
+  /** A live stream of the room ended: end the composite if nothing else feeds from it. */
+  release(room: Room): Promise<void>;
+  /** Push the room's egress state (it reads `listed()`). */
+  publish(room: Room): void;
+  event(room: Room, type: WebhookEventType, data: Record<string, unknown>): void;
+  /** Owner of background work: a failure is reported, never unhandled. */
+  own(task: Promise<unknown>, what: string): void;
+}
+
+export interface LiveStreamServiceOptions {
+  host: LiveStreamHost;
+  hls: HlsOutput;
+  /** Where live streams write their renditions, one directory per live stream. */
+  hlsDir: string;
+  /** Prefix of playback URLs (e.g. https://rooms.example.com); empty: paths on this server. */
+  publicUrl?: string;
+  /** Ended live streams remembered for GET, oldest forgotten first (default 100). */
+  historyLimit?: number;
+  /** The operator's log: why a rendition failed, in detail. */
+  log?: EgressLog;
+}
+
+/** What the playback routes read: the master playlist and each rendition's playlists and files. */
+export interface LivePlayback {
+  /** True once every rendition has its first part, waiting up to timeoutMs for it. */
+  ready(timeoutMs: number): Promise<boolean>;
+  /** The master playlist; undefined until ready (CODECS come from the first part's init segment). */
+  master(): string | undefined;
+  rendition(name: string): LiveRendition | undefined;
+}
+
+const SYSTEM: LiveStreamActor = { type: 'system', identity: null };
+
+/**
+ * HLS live streams of rooms, one per room at a time, each an output of the room's composite that
+ * keeps it alive. Validates before changing anything; reports every transition to the room and
+ * webhooks (`live_stream.started|stopped|failed`) and in the room's egress state.
+ */
+export class LiveStreamService {
+  /** Every live stream still known (ended ones up to the history limit), by id, oldest first. */
+  readonly #streams = new Map<string, LiveStream>();
+  /** The room's listed live stream: active, or failed until stopped or replaced. */
+  readonly #byRoom = new Map<string, LiveStream>();
+
+  constructor(readonly options: LiveStreamServiceOptions) {}
+
+  /** True while the room has a live stream that needs its composite. */
+  keepsAlive(roomName: string): boolean {
+    return this.#byRoom.get(roomName)?.active ?? false;
+  }
+
+  /** For the room's egress state. */
+  listed(roomName: string): LiveStreamInfo[] {
+    const stream = this.#byRoom.get(roomName);
+    return stream ? [stream.info()] : [];
+  }
+
+  get(id: string): LiveStreamInfo {
+    return this.#find(id).info();
+  }
+
+  /** Every known live stream of an open room, oldest first. */
+  list(roomName: string): LiveStreamInfo[] {
+    const room = this.options.host.room(roomName);
+    return [...this.#streams.values()].filter((s) => s.room === room).map((s) => s.info());
+  }
+
+  async start(roomName: string, body: StartLiveStreamBody, by: LiveStreamActor): Promise<LiveStreamInfo> {
+    const room = this.options.host.room(roomName);
+    const id = randomBytes(16).toString('base64url');
+    const stream = new LiveStream({
+      id,
+      name: body.name ?? room.name,
+      room,
+      recording: { hls_vod: body.recording?.hls_vod ?? false, mp4: false },
+      startedBy: by,
+      dir: join(this.options.hlsDir, id),
+      playbackUrl: `${this.options.publicUrl ?? ''}/hls/${id}/master.m3u8`,
+    });
+    const opened = this.#open(stream, body);
+    stream.opening = opened.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      await opened;
+    } catch (error) {
+      await this.#abandon(stream);
+      throw error;
+    }
+    this.options.host.publish(room);
+    return stream.info();
+  }
+
+  async stop(id: string, by: LiveStreamActor): Promise<LiveStreamInfo> {
+    return this.#stop(this.#find(id), by);
+  }
+
+  /** The SDK's stop: the room's listed live stream, or the one with this id if it is the room's. */
+  async stopInRoom(roomName: string, id: string | undefined, by: LiveStreamActor): Promise<LiveStreamInfo> {
+    const stream = id === undefined ? this.#byRoom.get(roomName) : this.#streams.get(id);
+    if (!stream || stream.room.name !== roomName) throw new AppError('egress_not_found', `no such live stream in room ${roomName}`);
+    return this.#stop(stream, by);
+  }
+
+  playback(id: string): LivePlayback | undefined {
+    const stream = this.#streams.get(id);
+    if (!stream?.rendition) return undefined;
+    return {
+      ready: (timeoutMs) => this.#firstPart(stream, timeoutMs),
+      master: () => this.#master(stream),
+      rendition: (name) => (name === stream.quality ? stream.rendition : undefined),
+    };
+  }
+
+  /** The room closed, or its composite failed for good: its live stream fails with that reason. */
+  async failRoom(room: Room, reason: string): Promise<void> {
+    const stream = this.#byRoom.get(room.name);
+    if (stream?.room === room && stream.active) await this.#end(stream, { status: 'failed', reason });
+  }
+
+  /** Graceful shutdown: every live stream stops and finalizes (ENDLIST for recordings). */
+  async close(): Promise<void> {
+    const active = [...this.#byRoom.values()].filter((s) => s.active);
+    await Promise.all(active.map((s) => this.#end(s, { status: 'stopped', by: SYSTEM })));
+  }
+
+  /** Claims the composite (validating first), then starts the rendition on its encoded stream. */
+  async #open(stream: LiveStream, body: StartLiveStreamBody): Promise<void> {
+    const { room } = stream;
+    const composite = await this.options.host.composite(room, {
+      check: (running) => {
+        const quality = liveStreamQuality(body, running?.quality);
+        const current = this.#byRoom.get(room.name);
+        if (current?.active) throw new AppError('conflict', `room ${room.name} already has a live stream (${current.id}); stop it first`);
+        stream.quality = quality;
+        return { layout: body.layout, quality };
+      },
+      claim: () => this.#register(stream),
+    });
+    // Each await below may see a stop, a failure or the room closing: the ending cleans up.
+    if (stream.ending || !stream.quality) return;
+    const dir = join(stream.spec.dir, stream.quality);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (stream.ending || composite.stopped) return;
+    const options = { ...renditionOptions(stream.quality, dir, stream.recorded), log: this.options.log };
+    const rendition = await this.options.hls.start(composite.encoder.fanout, options);
+    stream.rendition = rendition;
+    if (stream.ending) return;
+    rendition.on('firstPart', () => this.#onRunning(stream));
+    rendition.on('failed', (reason) => this.options.host.own(this.#end(stream, { status: 'failed', reason }), 'end a failed live stream'));
+    if (rendition.ready) this.#onRunning(stream);
+  }
+
+  #register(stream: LiveStream): void {
+    this.#streams.set(stream.id, stream);
+    this.#byRoom.set(stream.room.name, stream);
+  }
+
+  /** A start that failed: forget it as if it never was, unless a stop or failure already owns it. */
+  async #abandon(stream: LiveStream): Promise<void> {
+    if (this.#streams.get(stream.id) !== stream || stream.ending) return;
+    this.#streams.delete(stream.id);
+    if (this.#byRoom.get(stream.room.name) === stream) this.#byRoom.delete(stream.room.name);
+    await this.#stopRendition(stream);
+    stream.rendition = undefined;
+    await rm(stream.spec.dir, { recursive: true, force: true });
+    await this.options.host.release(stream.room);
+    this.options.host.publish(stream.room);
+  }
+
+  #onRunning(stream: LiveStream): void {
+    if (stream.ending || !stream.markRunning()) return;
+    this.options.host.event(stream.room, 'live_stream.started', { live_stream: stream.info() });
+    this.options.host.publish(stream.room);
+  }
+
+  async #stop(stream: LiveStream, by: LiveStreamActor): Promise<LiveStreamInfo> {
+    if (stream.active) {
+      await this.#end(stream, { status: 'stopped', by });
+    } else if (this.#byRoom.get(stream.room.name) === stream) {
+      // A failed stream stays listed until someone acknowledges it with a stop.
+      this.#byRoom.delete(stream.room.name);
+      if (!stream.room.closed) this.options.host.publish(stream.room);
+    }
+    return stream.info();
+  }
+
+  /** Ends a live stream once; later calls wait for the first. */
+  #end(stream: LiveStream, outcome: LiveStreamOutcome): Promise<void> {
+    if (stream.ending) return stream.ending;
+    if (outcome.status === 'stopped') {
+      stream.markStopping(outcome.by);
+      this.options.host.publish(stream.room);
+    }
+    stream.ending = this.#finish(stream, outcome);
+    return stream.ending;
+  }
+
+  async #finish(stream: LiveStream, outcome: LiveStreamOutcome): Promise<void> {
+    const { room } = stream;
+    await stream.opening;
+    await this.#stopRendition(stream);
+    stream.markEnded(outcome);
+    // A stop on request unlists it; a failure stays listed (with its reason) until stopped or replaced.
+    if (outcome.status === 'stopped' && this.#byRoom.get(room.name) === stream) this.#byRoom.delete(room.name);
+    const info = stream.info();
+    if (outcome.status === 'stopped') this.options.host.event(room, 'live_stream.stopped', { live_stream: info });
+    else this.options.host.event(room, 'live_stream.failed', { live_stream: info, reason: outcome.reason });
+    this.options.host.publish(room);
+    await this.#dropFiles(stream);
+    await this.options.host.release(room);
+    this.#forgetOld();
+  }
+
+  /** A rendition that fails to stop is reported; the live stream ends all the same. */
+  async #stopRendition(stream: LiveStream): Promise<void> {
+    const stopping = stream.rendition?.stop();
+    if (!stopping) return;
+    this.options.host.own(stopping, 'stop an HLS rendition');
+    await stopping.catch(() => undefined);
+  }
+
+  /** A live stream that was not recorded has nothing left worth serving once it ended. */
+  async #dropFiles(stream: LiveStream): Promise<void> {
+    if (stream.recorded) return;
+    stream.rendition = undefined;
+    await rm(stream.spec.dir, { recursive: true, force: true });
+  }
+
+  #forgetOld(): void {
+    const limit = this.options.historyLimit ?? 100;
+    const ended = [...this.#streams.values()].filter((s) => !s.active && this.#byRoom.get(s.room.name) !== s);
+    for (const stream of ended.slice(0, Math.max(0, ended.length - limit))) this.#streams.delete(stream.id);
+  }
+
+  #find(id: string): LiveStream {
+    const stream = this.#streams.get(id);
+    if (!stream) throw new AppError('egress_not_found', `no live stream ${id}`);
+    return stream;
+  }
+
+  async #firstPart(stream: LiveStream, timeoutMs: number): Promise<boolean> {
+    if (stream.rendition?.ready) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const ready = await Promise.race([stream.firstPart.then(() => true), timeout]);
+    clearTimeout(timer);
+    return ready && stream.rendition?.ready === true;
+  }
+
+  #master(stream: LiveStream): string | undefined {
+    const { rendition, quality } = stream;
+    if (!rendition?.ready || !quality) return undefined;
+    const { width, height, frameRate, bandwidth } = renditionOptions(quality, '', false);
+    return this.options.hls.masterPlaylist([{ uri: `${quality}/index.m3u8`, bandwidth, width, height, codecs: rendition.codecs, frameRate }]);
+  }
+}

@@ -1,0 +1,48 @@
+import { AppError, type Quality, type StartLiveStreamBody } from '@roomcast/protocol';
+import { DEFAULT_QUALITY, type QualityPreset, qualityPreset } from '../composite/presets.js';
+import type { LiveRenditionOptions } from './LiveRendition.js';
+
+/** Why a live stream failed when its room closed under it (a fixed phrase, like every `error`). */
+export const ROOM_CLOSED = 'the room was closed';
+
+/**
+ * The quality a live stream runs at, or a coded error: the running composite's quality (one
+ * composite per room), else the requested one, else the default. This slice serves one rendition,
+ * so `renditions` may only repeat that quality, and MP4 recordings are not made yet.
+ */
+export function liveStreamQuality(body: StartLiveStreamBody, running: Quality | undefined): Quality {
+  if (body.recording?.mp4) {
+    throw new AppError('bad_request', 'recording.mp4 is not available yet; record with recording.hls_vod');
+  }
+  if (running && body.quality && body.quality !== running) {
+    throw new AppError('conflict', `the room is already composited at ${running}; stop its broadcasts first to change quality`);
+  }
+  const quality = body.quality ?? running ?? DEFAULT_QUALITY;
+  const renditions = body.renditions;
+  if (renditions && (renditions.length !== 1 || renditions[0] !== quality)) {
+    throw new AppError(
+      'bad_request',
+      `renditions must be omitted or [${quality}]: the ABR ladder (several renditions) is not available yet`,
+    );
+  }
+  return quality;
+}
+
+/** BANDWIDTH of the master playlist: the preset's peak bit rate plus container overhead (~10 %). */
+export function renditionBandwidth(preset: QualityPreset): number {
+  return Math.round((preset.videoKbps + preset.audioKbps) * 1000 * 1.1);
+}
+
+/** The rendition of a quality, written into `dir`. */
+export function renditionOptions(quality: Quality, dir: string, keepAll: boolean): LiveRenditionOptions {
+  const preset = qualityPreset(quality);
+  return {
+    dir,
+    name: quality,
+    width: preset.width,
+    height: preset.height,
+    frameRate: preset.fps,
+    bandwidth: renditionBandwidth(preset),
+    keepAll,
+  };
+}
