@@ -8,7 +8,7 @@ import root from '../vitest.config.js';
 export default defineConfig({
   resolve: root.resolve,
   test: {
-    include: ['bench/egress.ts', 'bench/soak.ts'],
+    include: ['bench/egress.ts', 'bench/soak.ts', 'bench/hls.ts'],
     reporters: [{}],
     disableConsoleIntercept: true,
     testTimeout: 0,

@@ -172,4 +172,28 @@ describe('HLS live stream of a room (real mediasoup, FFmpeg, nginx-rtmp, Chromiu
     expect(leftovers.filter((p) => p.pid !== publisher.pid)).toEqual([]);
     expect(server.egress.composites.size).toBe(0);
   });
+
+  it('serves an ABR ladder: the master lists both renditions, ffprobe reads each at its resolution', async () => {
+    const response = await server.api('/v1/rooms/stage/live_streams', { method: 'POST', body: { quality: '480p', renditions: ['480p', '360p'] } });
+    expect(response.status).toBe(201);
+    const ladder = (await response.json()) as LiveStreamInfo;
+    expect(ladder.renditions).toEqual(['480p', '360p']);
+    expect(await waitFor(async () => (await (await server.api(`/v1/live_streams/${ladder.id}`)).json()).status === 'running', 10_000)).toBe(true);
+    // One composite, one encode per rendition.
+    expect(ffmpegChildren('encoder')).toHaveLength(2);
+    const master = await (await fetch(url(ladder.playback.url))).text();
+    const variants = [...master.matchAll(/BANDWIDTH=(\d+),RESOLUTION=(\d+x\d+),CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",FRAME-RATE=30\.000\n(\S+)/g)];
+    expect(variants.map((v) => [v[2], v[3]])).toEqual([['854x480', '480p/index.m3u8'], ['640x360', '360p/index.m3u8']]);
+    expect(Number(variants[0]![1])).toBeGreaterThan(Number(variants[1]![1]));
+    for (const [name, width, height] of [['480p', 854, 480], ['360p', 640, 360]] as const) {
+      const media = url(`/hls/${ladder.id}/${name}/index.m3u8`);
+      // FFmpeg's HLS demuxer knows no parts: it needs a complete segment.
+      expect(await waitFor(async () => (await (await fetch(media)).text()).includes('#EXTINF:'), 10_000)).toBe(true);
+      const probe = await probeStream(media, { analyzeDurationMs: 1000 });
+      expect(probe.video, name).toMatchObject({ codec: 'h264', width, height });
+    }
+    expect((await server.api(`/v1/live_streams/${ladder.id}/stop`, { method: 'POST' })).status).toBe(200);
+    const leftovers = await waitForNoMediaProcesses({ names: ['ffmpeg'] }, 5000);
+    expect(leftovers.filter((p) => p.pid !== publisher.pid)).toEqual([]);
+  });
 });

@@ -26,7 +26,9 @@ import { demoTokenRoutes } from './routes/demoTokens.js';
 import { healthRoutes } from './routes/health.js';
 import { hlsRoutes } from './routes/hls.js';
 import { liveStreamRoutes } from './routes/liveStreams.js';
+import { recordingFileRoutes, recordingRoutes } from './routes/recordings.js';
 import { roomRoutes } from './routes/rooms.js';
+import { watchRoutes } from './routes/watch.js';
 import { registerSignaling } from './signaling/route.js';
 
 export interface AppDeps {
@@ -88,6 +90,9 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
   await app.register(liveStreamRoutes(egress, auth));
   // Playback: no credentials (the live stream's random id is the capability).
   await app.register(hlsRoutes(egress));
+  await app.register(recordingRoutes(egress, auth));
+  // Recording files: the same rule (the recording's random id is the capability).
+  await app.register(recordingFileRoutes(egress));
   // Dev mode only: with real credentials the route does not exist (404), so nobody mints tokens.
   if (config.devMode) await app.register(demoTokenRoutes({ sfu, auth, demo: config.demo }));
   registerSignaling(app, {
@@ -99,6 +104,8 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
     messageRate: config.signalingRate,
   });
   await registerDemo(app, config.demoDir);
+  // The audience page of a live stream (the demo's second page): no credentials, like /hls.
+  await app.register(watchRoutes(config.demoDir));
   return app;
 }
 

@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,8 @@ const EnvSchema = z.object({
   EGRESS_ALLOW_PRIVATE_DESTINATIONS: bool.default(false),
   EGRESS_DESTINATION_ALLOWLIST: list.default([]),
   HLS_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'roomcast-hls')),
+  /** Recordings of live streams; kept until deleted (default <HLS_DIR>/recordings). */
+  RECORDINGS_DIR: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).optional(),
 });
 
@@ -107,6 +109,8 @@ export interface Config {
     destinations: { allowPrivate: boolean; allowlist: string[] };
     /** Where HLS live streams write playlists and segments, one directory per live stream. */
     hlsDir: string;
+    /** Where recorded live streams write theirs, kept after they end (checked writable at start). */
+    recordingsDir: string;
   };
   /** Prefix of URLs handed out (HLS playback), e.g. https://rooms.example.com; none: paths on this server. */
   publicUrl?: string;
@@ -127,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid configuration: EGRESS_RTP_MIN_PORT must be below EGRESS_RTP_MAX_PORT');
   }
   checkReadable('EGRESS_RTMPS_CA_FILE', e.EGRESS_RTMPS_CA_FILE);
+  const recordingsDir = path.resolve(e.RECORDINGS_DIR ?? path.join(e.HLS_DIR, 'recordings'));
+  checkWritableDir('RECORDINGS_DIR', recordingsDir);
   const devMode = e.ROOMCAST_API_KEY === DEV_API_KEY || e.ROOMCAST_API_SECRET === DEV_API_SECRET;
   const devProblem = devModeProblem({ devMode, host: e.HOST, explicitDevMode: e.ROOMCAST_DEV_MODE === true });
   if (devProblem) throw new ConfigError(devProblem);
@@ -172,9 +178,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rtmpsTls: { verify: e.EGRESS_RTMPS_VERIFY, caFile: e.EGRESS_RTMPS_CA_FILE },
       destinations: { allowPrivate: e.EGRESS_ALLOW_PRIVATE_DESTINATIONS, allowlist: e.EGRESS_DESTINATION_ALLOWLIST },
       hlsDir: path.resolve(e.HLS_DIR),
+      recordingsDir,
     },
     publicUrl: e.PUBLIC_URL,
   };
+}
+
+/** A directory the server writes later (created if missing) fails now, at start, rather than at the first recording. */
+function checkWritableDir(name: string, dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new ConfigError(`invalid configuration: ${name}: cannot write ${dir}`);
+  }
 }
 
 /** A file the server needs later fails now, at start, rather than at the first broadcast. */

@@ -18,6 +18,8 @@ export function wireEvents(sfu: Sfu, egress: EgressService, webhooks: WebhookSen
   });
   sfu.on('roomClosed', (room, reason) => webhooks.send('room.ended', room.name, { room: room.name, reason }));
   egress.on('state', (room, state) => notifyRoom(room, (p) => p.notify('egressUpdated', { egress: state })));
+  // Its room is gone (a crash ended it): webhooks only.
+  egress.on('recordingRecovered', (recording) => webhooks.send('recording.ready', recording.room, { recording }));
   egress.on('event', (room, type, data) => {
     webhooks.send(type, room.name, data);
     notifyRoom(room, (p) => p.notify('roomEvent', { type, data }));

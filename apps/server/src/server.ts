@@ -47,6 +47,7 @@ export async function startServer(config: Config, options: { logStream?: { write
     x264: config.egress.x264,
     placeholderColor: '#344054',
     hlsDir: config.egress.hlsDir,
+    recordingsDir: config.egress.recordingsDir,
     publicUrl: config.publicUrl,
     relay: {
       maxRetries: config.egress.retryLimit,

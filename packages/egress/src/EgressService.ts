@@ -6,12 +6,13 @@ import {
   type EgressState,
   type Layout,
   type Quality,
+  type RecordingInfo,
   type RtmpBroadcastInfo,
   type StartRtmpBroadcastsBody,
   type WebhookEventType,
 } from '@roomcast/protocol';
 import { type Room, type Sfu, TypedEmitter } from '@roomcast/sfu';
-import { CompositeEgress, type CompositeStats } from './composite/CompositeEgress.js';
+import { addStats, CompositeEgress, type CompositeStats } from './composite/CompositeEgress.js';
 import type { CompositeRequest } from './composite/CompositeRequest.js';
 import { ENCODER_FAILED } from './composite/EncoderSupervisor.js';
 import { DEFAULT_QUALITY } from './composite/presets.js';
@@ -26,6 +27,7 @@ import { hlsOutput } from './live/hlsOutput.js';
 import type { HlsOutput } from './live/LiveRendition.js';
 import { ROOM_CLOSED } from './live/liveStreamRequest.js';
 import { LiveStreamService } from './live/LiveStreamService.js';
+import { RecordingStore } from './recordings/RecordingStore.js';
 
 export interface EgressServiceOptions {
   /** UDP ports where FFmpeg decoders receive RTP from mediasoup (loopback only). */
@@ -44,6 +46,8 @@ export interface EgressServiceOptions {
   encoderRestart?: RestartPolicyOptions;
   /** Where HLS live streams write their files (default <tmpdir>/roomcast-hls). */
   hlsDir?: string;
+  /** Where recorded live streams write theirs, kept after they end (default <hlsDir>/recordings). */
+  recordingsDir?: string;
   /** Prefix of playback URLs, e.g. https://rooms.example.com; none: paths on this server. */
   publicUrl?: string;
   /** Makes HLS renditions (HlsRendition unless a test says otherwise). */
@@ -54,6 +58,8 @@ export interface EgressServiceEvents extends Record<string, unknown[]> {
   /** A room's egress changed: push it to the room and webhooks. */
   event: [room: Room, type: WebhookEventType, data: Record<string, unknown>];
   state: [room: Room, state: EgressState];
+  /** A recording a crash left unfinished was finished at start (its room is gone): `recording.ready` for webhooks. */
+  recordingRecovered: [recording: RecordingInfo];
   /** Work the service started on its own failed (for the log); the service goes on. */
   backgroundError: [error: unknown, task: string];
 }
@@ -92,6 +98,8 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   readonly #rtmpStops = new Map<string, number>();
   /** HLS live streams: outputs of the same composites, started and stopped on their own. */
   readonly liveStreams: LiveStreamService;
+  /** Recordings of live streams under RECORDINGS_DIR, those of earlier runs included. */
+  readonly recordings: RecordingStore;
 
   constructor(
     readonly sfu: Sfu,
@@ -99,9 +107,17 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   ) {
     super();
     this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max);
+    const hlsDir = options.hlsDir ?? join(tmpdir(), 'roomcast-hls');
+    this.recordings = new RecordingStore({
+      dir: options.recordingsDir ?? join(hlsDir, 'recordings'),
+      publicUrl: options.publicUrl,
+      ffmpeg: ffmpegPath(),
+      log: (error, what) => this.safeEmit('backgroundError', error, what),
+    });
     this.liveStreams = new LiveStreamService({
       hls: options.hls ?? hlsOutput,
-      hlsDir: options.hlsDir ?? join(tmpdir(), 'roomcast-hls'),
+      hlsDir,
+      recordings: this.recordings,
       publicUrl: options.publicUrl,
       log: options.relay.log,
       host: {
@@ -118,6 +134,8 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     void drawtextSupport(ffmpegPath()).catch(() => undefined);
     // What a crashed server left in the temp directory (SDP files, labels) goes now.
     this.#own(removeStaleTempRoots(), 'remove temp directories of crashed servers');
+    // Recordings a crash left unfinished are closed and remuxed now (recording.ready, with the reason).
+    this.#own(this.recordings.recover((recording) => this.safeEmit('recordingRecovered', recording)), 'recover recordings');
   }
 
   async startBroadcasts(roomName: string, body: StartRtmpBroadcastsBody): Promise<EgressState> {
@@ -319,6 +337,8 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
       this.#publishState(room);
     });
     composite.on('failed', (reason) => this.#own(this.#onCompositeFailed(room, composite, reason), 'end a composite whose encoder failed'));
+    // A lower encode only feeds the live stream's renditions: it fails, the RTMP relays go on.
+    composite.on('encodeFailed', (_quality, reason) => this.#own(this.liveStreams.failRoom(room, reason), 'fail a live stream whose encode failed'));
   }
 
   async #onCompositeFailed(room: Room, composite: CompositeEgress, reason: string): Promise<void> {
@@ -399,10 +419,4 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
 
 function stoppedWhileStarting(room: Room): AppError {
   return new AppError('conflict', `the broadcasts of room ${room.name} were stopped while starting`);
-}
-
-function addStats(total: EgressStats, more: CompositeStats): void {
-  total.droppedFrames += more.droppedFrames;
-  total.encoderRestarts += more.encoderRestarts;
-  total.decoderRestarts += more.decoderRestarts;
 }

@@ -24,3 +24,4 @@ export { RELAY_FAILURES, type RelayFailure } from './destinations/relayFailure.j
 export { PortAllocator } from './rtp/PortAllocator.js';
 export { closedLoopbackPort } from './testing/loopback.js';
 export type { X264Speed, X264Tuning } from './args/encoderArgs.js';
+export { CLOCK_BAND, CLOCK_BLOCKS, clockAgeMs, readClockBarcode } from './synthetic/clockBarcode.js';

@@ -9,3 +9,4 @@ export * from './rest.js';
 export * from './signaling.js';
 export * from './tokens.js';
 export * from './webhooks.js';
+export * from './recordings.js';

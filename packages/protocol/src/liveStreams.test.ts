@@ -10,6 +10,8 @@ describe('live stream schemas', () => {
     expect(StartLiveStreamBodySchema.safeParse({ quality: '4k' }).success).toBe(false);
     expect(StartLiveStreamBodySchema.safeParse({ recording: { hls: true } }).success).toBe(false);
     expect(StartLiveStreamBodySchema.safeParse({ renditions: [] }).success).toBe(false);
+    expect(StartLiveStreamBodySchema.safeParse({ renditions: ['720p', '360p'] }).success).toBe(true);
+    expect(StartLiveStreamBodySchema.safeParse({ renditions: ['360p', '360p'] }).success).toBe(false);
   });
 
   it('describes a live stream as the contract says, inside the egress state too', () => {

@@ -24,8 +24,16 @@ export const StartLiveStreamBodySchema = z.strictObject({
   /** The composite's quality (default: the running composite's, else 720p); the top of the ladder. */
   quality: QualitySchema.optional(),
   layout: LayoutSchema.optional(),
-  /** Which qualities to serve; for now only `[quality]` (the ABR ladder comes next). */
-  renditions: z.array(QualitySchema).min(1).max(8).optional(),
+  /**
+   * The ABR ladder: which qualities to serve, each scaled from the composite (none above `quality`,
+   * none in the other orientation: 409). Default: `quality` and each of 1080p, 720p, 360p below it.
+   */
+  renditions: z
+    .array(QualitySchema)
+    .min(1)
+    .max(8)
+    .refine((list) => new Set(list).size === list.length, { message: 'each rendition at most once' })
+    .optional(),
   recording: LiveStreamRecordingOptionsSchema.optional(),
 });
 export type StartLiveStreamBody = z.infer<typeof StartLiveStreamBodySchema>;

@@ -3,6 +3,7 @@ import { LayoutSchema, QualitySchema, type EgressState, type RtmpDestination } f
 import { byId } from '../dom.js';
 import { broadcastItem, draftItem } from './destinationItems.js';
 import { takenNames, validateDraft } from './destinationDrafts.js';
+import { LiveStreamPanel } from './LiveStreamPanel.js';
 
 const DEFAULT_QUALITY = '720p';
 
@@ -45,6 +46,7 @@ export class ControlRoom {
     });
     room.on(RoomEvent.EgressUpdated, (egress) => this.#render(egress));
     this.#render(room.egress);
+    new LiveStreamPanel(room, { quality: this.#quality, layout: this.#layout });
   }
 
   #addDraft(): void {
@@ -106,9 +108,9 @@ export class ControlRoom {
     this.#empty.hidden = items.length > 0;
     const live = egress.rtmps.filter((r) => r.status === 'live').length;
     this.#summary.dataset.live = String(egress.broadcasting);
-    this.#summary.textContent = egress.broadcasting
-      ? `On air · ${live} of ${egress.rtmps.length} destination${egress.rtmps.length === 1 ? '' : 's'} live · ${egress.quality} · ${egress.layout}`
-      : 'Off air';
+    // `broadcasting` is RTMP or HLS: with HLS alone there are no destinations to count.
+    const outputs = egress.rtmps.length > 0 ? `${live} of ${egress.rtmps.length} destination${egress.rtmps.length === 1 ? '' : 's'} live` : 'HLS only';
+    this.#summary.textContent = egress.broadcasting ? `On air · ${outputs} · ${egress.quality} · ${egress.layout}` : 'Off air';
     if (egress.broadcasting && egress.quality) this.#quality.value = egress.quality;
     this.#quality.disabled = egress.broadcasting;
     // aria-disabled, not disabled: a disabled button drops keyboard focus, and these are often

@@ -3,19 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '@roomcast/protocol';
 import type { EgressService, LivePlayback } from '@roomcast/egress';
 import { blockingReload, checkReloadWithinReach, mediaContentType, targetDurationS } from './hlsRequest.js';
+import { openMediaRoutes, PLAYER_ROUTE, PLAYLIST_TYPE, sendImmutable } from './mediaFiles.js';
 
-const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
-const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** How long a player's first request may wait for the first part of a live stream that is starting. */
 const FIRST_PART_WAIT_MS = 6000;
 /** A preload-hinted part comes within a part duration; a segment being filled within a segment's. */
 const FILE_WAIT_MS = 3000;
-
-/**
- * Players fetch a part or playlist about three times a second each: no rate limit (the id is
- * unguessable, and every answer is cheap), and access logs only for problems.
- */
-const PLAYER_ROUTE = { config: { rateLimit: false }, logLevel: 'warn' } as const;
 
 /**
  * HLS playback of live streams under `/hls/:id/`: the master playlist, each rendition's media
@@ -24,12 +17,7 @@ const PLAYER_ROUTE = { config: { rateLimit: false }, logLevel: 'warn' } as const
  */
 export function hlsRoutes(egress: EgressService) {
   return async (app: FastifyInstance): Promise<void> => {
-    app.addHook('onRequest', async (_request, reply) => {
-      void reply.header('access-control-allow-origin', '*').header('cache-control', 'no-cache');
-    });
-
-    app.options('/hls/*', PLAYER_ROUTE, async (_request, reply) =>
-      reply.code(204).header('access-control-allow-methods', 'GET, HEAD, OPTIONS').header('access-control-max-age', '86400').send());
+    openMediaRoutes(app, '/hls');
 
     app.get<{ Params: { id: string } }>('/hls/:id/master.m3u8', PLAYER_ROUTE, async (request, reply) => {
       const playback = playbackOf(egress, request.params.id);
@@ -48,7 +36,7 @@ export function hlsRoutes(egress: EgressService) {
       // Outside the live window a file goes between file() and here: that is a 404 too.
       const bytes = await readFile(path).catch(() => undefined);
       if (!bytes) throw notFound();
-      return reply.type(mediaContentType(file)).header('cache-control', IMMUTABLE).send(bytes);
+      return sendImmutable(reply, mediaContentType(file), bytes);
     });
   };
 }

@@ -48,9 +48,11 @@ describe('live stream API', () => {
     expect(await codeOf(await start('api', { unknown: 1 }))).toBe('invalid_body');
     const ladder = await start('api', { quality: '360p', renditions: ['360p', '240p'] });
     expect(ladder.status).toBe(400);
-    const oneTooMany = await start('api', { quality: '360p', renditions: ['360p', '720p'] });
-    expect(await oneTooMany.json()).toMatchObject({ error: { code: 'bad_request', message: expect.stringContaining('ABR ladder') } });
-    expect(await codeOf(await start('api', { recording: { mp4: true } }))).toBe('bad_request');
+    // The ladder only scales the composite down, in its orientation: 409; a rendition twice: 400.
+    const above = await start('api', { quality: '360p', renditions: ['360p', '720p'] });
+    expect([above.status, await above.json()]).toEqual([409, { error: { code: 'conflict', message: expect.stringContaining('above') } }]);
+    expect(await codeOf(await start('api', { quality: '720p', renditions: ['360p-portrait'] }))).toBe('conflict');
+    expect(await codeOf(await start('api', { renditions: ['360p', '360p'] }))).toBe('invalid_body');
     expect(await codeOf(await server.api('/v1/live_streams/nope'))).toBe('egress_not_found');
     expect(await codeOf(await server.api('/v1/live_streams/nope/stop', { method: 'POST' }))).toBe('egress_not_found');
     expect(server.egress.composites.size).toBe(0);

@@ -34,6 +34,15 @@ describe('FFmpeg argument builders', () => {
     expect(args.at(-1)).toBe('pipe:1');
   });
 
+  it('a lower encode reads the composite\'s size and scales to its own preset; the top one does not scale', () => {
+    expect(encoderArgs(qualityPreset('720p'))).not.toContain('-vf');
+    const args = encoderArgs(qualityPreset('360p'), {}, { width: 1280, height: 720 });
+    expect(valueOf(args, '-s')).toBe('1280x720');
+    expect(valueOf(args, '-vf')).toBe('scale=640:360');
+    expect(args.indexOf('-vf')).toBeGreaterThan(args.indexOf('pipe:3'));
+    expect(valueOf(args, '-b:v')).toBe('1000k');
+  });
+
   it('encodes up to 720p on one x264 thread and leaves bigger frames to x264, unless told', () => {
     expect(valueOf(encoderArgs(qualityPreset('720p')), '-threads')).toBe('1');
     expect(valueOf(encoderArgs(qualityPreset('720p-portrait')), '-threads')).toBe('1');

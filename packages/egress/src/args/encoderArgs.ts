@@ -26,19 +26,30 @@ export function defaultX264Threads(p: QualityPreset): number {
   return p.width * p.height <= SINGLE_THREAD_MAX_PIXELS ? 1 : 0;
 }
 
-export function encoderArgs(p: QualityPreset, tuning: X264Tuning = {}): string[] {
+/** The size of the raw pictures on stdin: the composite's, which a lower encode scales down. */
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
+export function encoderArgs(p: QualityPreset, tuning: X264Tuning = {}, input: FrameSize = p): string[] {
   const gop = p.fps * p.keyframeIntervalS;
   const threads = tuning.threads ?? defaultX264Threads(p);
+  const scaled = input.width !== p.width || input.height !== p.height;
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'warning',
     // Both inputs are fully described here: no probing, so the first frame is encoded at once.
     '-probesize', '32', '-analyzeduration', '0',
     '-protocol_whitelist', 'pipe',
-    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${p.width}x${p.height}`, '-r', String(p.fps),
+    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${input.width}x${input.height}`, '-r', String(p.fps),
     '-thread_queue_size', '64', '-i', 'pipe:0',
     '-probesize', '32', '-analyzeduration', '0',
     '-protocol_whitelist', 'pipe', '-f', 's16le', '-ar', '48000', '-ac', '1', '-thread_queue_size', '256', '-i', 'pipe:3',
     '-map', '0:v', '-map', '1:a',
+    // A lower rung of the ladder scales the composite's picture here, once. `-vf scale` rather than
+    // the output's `-s`: both insert the same bicubic swscale (measured: 0.98 vs 0.97 CPU-s for 300
+    // frames 720p→360p with x264, equal within noise), and the filter leaves no doubt which `-s` is the input's.
+    ...(scaled ? ['-vf', `scale=${p.width}:${p.height}`] : []),
     '-c:v', 'libx264', '-preset', tuning.speed ?? 'veryfast', '-tune', 'zerolatency', '-threads', String(threads), '-profile:v', 'high', '-pix_fmt', 'yuv420p',
     '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
     '-b:v', `${p.videoKbps}k`, '-maxrate', `${p.videoKbps}k`, '-bufsize', `${p.videoKbps * 2}k`,

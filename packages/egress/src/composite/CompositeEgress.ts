@@ -4,8 +4,9 @@ import { type Room, TypedEmitter } from '@roomcast/sfu';
 import { type RelayEventType, type RelayPolicy, RtmpRelay } from '../fanout/RtmpRelay.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { Compositor } from './Compositor.js';
-import { ENCODER_RESTARTED, EncoderSupervisor } from './EncoderSupervisor.js';
+import { ENCODER_RESTARTED, type EncoderSupervisor } from './EncoderSupervisor.js';
 import type { X264Tuning } from '../args/encoderArgs.js';
+import { type EncodeLease, Encodes } from './Encodes.js';
 import { qualityPreset } from './presets.js';
 import type { RestartPolicyOptions } from './RestartPolicy.js';
 
@@ -28,8 +29,10 @@ export interface CompositeEgressEvents extends Record<string, unknown[]> {
   relay: [type: RelayEventType, info: RtmpBroadcastInfo];
   /** The encoder crashed and was replaced; every destination stayed connected. */
   encoderRestarted: [reason: string];
-  /** The encoder died too often: every destination of this composite is gone. */
+  /** The top encoder died too often: every destination of this composite is gone. */
   failed: [reason: string];
+  /** A lower encode (an HLS rung) died too often: the outputs reading it are gone, the rest go on. */
+  encodeFailed: [quality: Quality, reason: string];
 }
 
 /** Counters of one composite, for metrics. */
@@ -39,7 +42,18 @@ export interface CompositeStats {
   decoderRestarts: number;
 }
 
-/** One room mixed once at one quality, and every destination that composite feeds. */
+/** Adds one composite's counters to a total. */
+export function addStats(total: CompositeStats, more: CompositeStats): void {
+  total.droppedFrames += more.droppedFrames;
+  total.encoderRestarts += more.encoderRestarts;
+  total.decoderRestarts += more.decoderRestarts;
+}
+
+/**
+ * One room mixed once at one quality (its top), encoded once per quality (Encodes: the top one,
+ * which RTMP relays read, and lower ones scaled from it for HLS renditions), and every RTMP
+ * destination it feeds.
+ */
 export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
   readonly relays = new Map<string, RtmpRelay>();
   readonly startedAt = performance.now();
@@ -48,22 +62,37 @@ export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
   private constructor(
     readonly options: CompositeEgressOptions,
     readonly compositor: Compositor,
-    readonly encoder: EncoderSupervisor,
+    readonly encodes: Encodes,
   ) {
     super();
-    encoder.on('restarted', () => this.safeEmit('encoderRestarted', ENCODER_RESTARTED));
-    encoder.on('failed', (reason) => {
-      if (!this.#stopped) this.safeEmit('failed', reason);
+    // The top encode's restarts and failure are the relays' (they read it); a lower one's are its outputs' only.
+    encodes.on('restarted', (quality) => {
+      if (quality === this.quality) this.safeEmit('encoderRestarted', ENCODER_RESTARTED);
+    });
+    encodes.on('failed', (quality, reason) => {
+      if (this.#stopped) return;
+      if (quality === this.quality) this.safeEmit('failed', reason);
+      else this.safeEmit('encodeFailed', quality, reason);
     });
   }
 
   static async start(options: CompositeEgressOptions): Promise<CompositeEgress> {
     const preset = qualityPreset(options.quality);
-    const encoder = await EncoderSupervisor.start({ preset, x264: options.x264, restart: options.encoderRestart });
-    const compositor = new Compositor({ ...options, preset }, encoder);
+    const encodes = await Encodes.start({ top: options.quality, x264: options.x264, restart: options.encoderRestart });
+    const compositor = new Compositor({ ...options, preset }, encodes);
     // Inputs start once the encoder has produced its first frame, or after a second at most.
-    compositor.start(Promise.race([encoder.firstOutput, new Promise((r) => setTimeout(r, 1000))]));
-    return new CompositeEgress(options, compositor, encoder);
+    compositor.start(Promise.race([encodes.top.firstOutput, new Promise((r) => setTimeout(r, 1000))]));
+    return new CompositeEgress(options, compositor, encodes);
+  }
+
+  /** The top encode: the composite's own quality, read by every RTMP relay. */
+  get encoder(): EncoderSupervisor {
+    return this.encodes.top;
+  }
+
+  /** The encode of `quality` for an output (started if needed); refused (409) above the top or in the other orientation. */
+  encodeFor(quality: Quality): Promise<EncodeLease> {
+    return this.encodes.acquire(quality);
   }
 
   get quality(): Quality {
@@ -85,7 +114,7 @@ export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
   }
 
   stats(): CompositeStats {
-    return { droppedFrames: this.encoder.droppedFrames, encoderRestarts: this.encoder.restarts, decoderRestarts: this.compositor.decoderStats().restarts };
+    return { droppedFrames: this.encodes.droppedFrames, encoderRestarts: this.encodes.restarts, decoderRestarts: this.compositor.decoderStats().restarts };
   }
 
   addDestination(name: string, streamUrl: string, streamKey?: string): RtmpRelay {
@@ -109,13 +138,13 @@ export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
     this.compositor.setLayout(layout);
   }
 
-  /** Stops every destination, then the encoder and decoders. Safe twice. */
+  /** Stops every destination, then the decoders and every encode. Safe twice. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     await Promise.all([...this.relays.values()].map((relay) => relay.stop()));
     this.relays.clear();
     await this.compositor.stop();
-    await this.encoder.stop();
+    await this.encodes.stop();
   }
 }

@@ -1,5 +1,5 @@
 import type { Layout, Quality } from '@roomcast/protocol';
-import type { FlvFanout } from '../fanout/FlvFanout.js';
+import type { EncodeLease } from './Encodes.js';
 
 /** What an output asks of the room's composite when it is started (C: what its check sees of a running one). */
 export interface CompositeRequest<C = CompositeView> {
@@ -15,10 +15,11 @@ export interface CompositeRequest<C = CompositeView> {
   claim?(): void;
 }
 
-/** The part of a composite an output sees: its quality and the encoded stream to subscribe to. */
+/** The part of a composite an output sees: its (top) quality, and the encode of a quality to subscribe to. */
 export interface CompositeView {
   readonly quality: Quality;
   readonly layout: Layout;
   readonly stopped: boolean;
-  readonly encoder: { readonly fanout: FlvFanout };
+  /** Held until the output releases it; a lower quality is scaled from the composite (409 if it cannot be). */
+  encodeFor(quality: Quality): Promise<EncodeLease>;
 }

@@ -1,4 +1,4 @@
-import { encoderArgs, type X264Tuning } from '../args/encoderArgs.js';
+import { encoderArgs, type FrameSize, type X264Tuning } from '../args/encoderArgs.js';
 import { type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import { type FlvTag, FlvTagReader } from '../fanout/FlvTagReader.js';
 import { AvSync } from './AvSync.js';
@@ -35,16 +35,18 @@ export class Encoder implements CompositeSink {
     readonly ffmpeg: FfmpegProcess,
     preset: QualityPreset,
     readonly output: EncodedOutput,
+    input: FrameSize,
   ) {
-    this.#frameBytes = preset.width * preset.height * 1.5;
+    this.#frameBytes = input.width * input.height * 1.5;
     this.#avSync = new AvSync(preset.fps);
     ffmpeg.stdout.on('data', (chunk: Buffer) => this.#onOutput(chunk));
     void ffmpeg.exited.then(() => this.#onFirstOutput());
   }
 
-  static async start(preset: QualityPreset, output: EncodedOutput, x264?: X264Tuning): Promise<Encoder> {
-    const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset, x264), { pipes: { stdin: true, stdout: true, extraInputs: 1 } });
-    return new Encoder(ffmpeg, preset, output);
+  /** `input`: the size of the pictures written to it (default the preset's; larger ones are scaled down by FFmpeg). */
+  static async start(preset: QualityPreset, output: EncodedOutput, x264?: X264Tuning, input: FrameSize = preset): Promise<Encoder> {
+    const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset, x264, input), { pipes: { stdin: true, stdout: true, extraInputs: 1 } });
+    return new Encoder(ffmpeg, preset, output, input);
   }
 
   get exited(): Promise<FfmpegExit> {

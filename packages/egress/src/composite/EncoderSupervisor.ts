@@ -1,5 +1,5 @@
 import { TypedEmitter } from '@roomcast/sfu';
-import type { X264Tuning } from '../args/encoderArgs.js';
+import type { FrameSize, X264Tuning } from '../args/encoderArgs.js';
 import { FlvFanout } from '../fanout/FlvFanout.js';
 import type { FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import type { CompositeSink } from './Compositor.js';
@@ -32,6 +32,8 @@ export interface EncoderSupervisorOptions {
   preset: QualityPreset;
   x264?: X264Tuning;
   restart?: RestartPolicyOptions;
+  /** Size of the pictures it is fed (the composite's); default the preset's. */
+  input?: FrameSize;
 }
 
 /**
@@ -68,7 +70,7 @@ export class EncoderSupervisor extends TypedEmitter<EncoderSupervisorEvents> imp
     const fanout = new FlvFanout();
     const splice = new FlvSplice(fanout);
     splice.nextRun();
-    return new EncoderSupervisor(options, fanout, splice, await Encoder.start(options.preset, splice, options.x264));
+    return new EncoderSupervisor(options, fanout, splice, await Encoder.start(options.preset, splice, options.x264, options.input));
   }
 
   /** The FFmpeg encoding now (or the one that just died, until its successor runs). */
@@ -132,7 +134,7 @@ export class EncoderSupervisor extends TypedEmitter<EncoderSupervisorEvents> imp
     let next: Encoder;
     try {
       this.splice.nextRun();
-      next = await Encoder.start(this.options.preset, this.splice, this.options.x264);
+      next = await Encoder.start(this.options.preset, this.splice, this.options.x264, this.options.input);
     } catch {
       // FFmpeg would not even start: that counts as another crash.
       this.#startedAt = Date.now();

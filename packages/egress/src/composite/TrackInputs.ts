@@ -19,6 +19,9 @@ interface VideoSlot {
   starting?: { width: number; height: number };
 }
 
+/** How often running decoders are checked and the layout's wants asked for again (see #sweep). */
+const SWEEP_MS = 2000;
+
 export interface TrackInputsOptions {
   room: Room;
   ports: PortAllocator;
@@ -45,6 +48,7 @@ export class TrackInputs {
   readonly #maxDecoders: number;
   #closed = false;
   #lastTiles: Array<Tile<SubjectSource>> = [];
+  readonly #sweepTimer: NodeJS.Timeout;
 
   constructor(readonly options: TrackInputsOptions) {
     this.#maxDecoders = options.maxDecoders ?? DEFAULT_MAX_DECODERS;
@@ -53,6 +57,7 @@ export class TrackInputs {
       onChange: () => this.update(this.#lastTiles),
       pollMs: options.rtpPollMs,
     });
+    this.#sweepTimer = setInterval(() => this.#sweep(), SWEEP_MS);
   }
 
   /** Producers being decoded (or starting), video and audio. */
@@ -96,6 +101,7 @@ export class TrackInputs {
 
   async closeAll(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#sweepTimer);
     this.#gate.close();
     const closing: Array<Promise<void>> = [];
     for (const slot of this.#video.values()) closing.push(slot.current?.close() ?? Promise.resolve(), slot.next?.close() ?? Promise.resolve());
@@ -105,6 +111,22 @@ export class TrackInputs {
     await Promise.all(closing);
     // A decoder that finishes starting now sees #closed and closes itself, tracked here too.
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
+  }
+
+  /**
+   * Self-healing: a decoder whose process is gone is handled as an exit even if its exit event was
+   * missed (a race between a crash and its start completing, say), and what the layout wants is
+   * asked for again. An egress in production then never keeps a dead tile or a silent microphone.
+   */
+  #sweep(): void {
+    if (this.#closed) return;
+    for (const [producerId, input] of this.#audio) {
+      if (input !== 'starting' && !input.running) this.#onAudioExit(producerId, input);
+    }
+    for (const [producerId, slot] of this.#video) {
+      for (const input of [slot.current, slot.next]) if (input && !input.running) this.#onVideoExit(producerId, input);
+    }
+    this.update(this.#lastTiles);
   }
 
   #track(operation: Promise<void> | undefined): void {
@@ -153,7 +175,8 @@ export class TrackInputs {
         onExit: (exited) => this.#onVideoExit(producerId, exited),
       });
       const stillWanted = this.#video.get(producerId) === slot && slot.starting === size && !this.#closed;
-      if (!stillWanted) return void (await input.close());
+      // Not wanted any more, or it died while starting (its exit has gone to the gate already).
+      if (!stillWanted || !input.running) return void (await input.close());
       this.#gate.started(producerId);
       this.#track(slot.next?.close());
       if (slot.current) slot.next = input;
@@ -212,6 +235,11 @@ export class TrackInputs {
         onExit: (exited) => this.#onAudioExit(producerId, exited),
       });
       if (this.#audio.get(producerId) !== 'starting' || this.#closed) return void (await input.close());
+      // It died while starting (its exit came before it was ours): the exit has gone to the gate.
+      if (!input.running) {
+        this.#audio.delete(producerId);
+        return void this.#track(input.close());
+      }
       this.#gate.started(producerId);
       this.#audio.set(producerId, input);
     } catch {

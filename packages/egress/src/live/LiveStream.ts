@@ -1,6 +1,6 @@
-import type { LiveStreamActor, LiveStreamInfo, LiveStreamStatus, Quality } from '@roomcast/protocol';
+import type { LiveStreamActor, LiveStreamInfo, LiveStreamStatus, Quality, RecordingAsset } from '@roomcast/protocol';
 import type { Room } from '@roomcast/sfu';
-import type { LiveRendition } from './LiveRendition.js';
+import type { LiveLadder } from './LiveLadder.js';
 
 export interface LiveStreamSpec {
   id: string;
@@ -26,12 +26,19 @@ export class LiveStream {
   readonly createdAt = new Date();
   /** Set when the composite is claimed (the running composite's quality, or the requested one). */
   quality: Quality | undefined;
-  /** Set once started; kept after a stop only while its files are served (recordings). */
-  rendition: LiveRendition | undefined;
+  /** Its ladder, top first; set with `quality`. */
+  renditions: Quality[] = [];
+  /**
+   * Its renditions (one per quality of the ladder) and the encodes they read; set once the start
+   * begins, kept after a stop only while its files are served (recordings).
+   */
+  rendition: LiveLadder | undefined;
   /** Settles (never rejects) once the start is over, rendition made or not. */
   opening: Promise<void> = Promise.resolve();
   /** Settles once the stream has ended and its rendition stopped; set by the first stop or failure. */
   ending: Promise<void> | undefined;
+  /** The recording's finished assets, listed once ready (`recording.ready`). */
+  assets: RecordingAsset[] = [];
   #status: LiveStreamStatus = 'starting';
   #startedAt: Date | null = null;
   #stoppedAt: Date | null = null;
@@ -61,7 +68,8 @@ export class LiveStream {
   }
 
   get recorded(): boolean {
-    return this.spec.recording.hls_vod;
+    // An MP4 is remuxed from the kept segments, so it needs them all too.
+    return this.spec.recording.hls_vod || this.spec.recording.mp4;
   }
 
   /** starting → running; false if it was not starting (stopped meanwhile). */
@@ -94,8 +102,8 @@ export class LiveStream {
       room: this.spec.room.name,
       status: this.#status,
       playback: { url: this.spec.playbackUrl },
-      renditions: this.quality ? [this.quality] : [],
-      recording: { ...this.spec.recording, assets: [] },
+      renditions: [...this.renditions],
+      recording: { ...this.spec.recording, assets: this.assets.map((a) => ({ ...a })) },
       created_at: this.createdAt.toISOString(),
       started_at: this.#startedAt?.toISOString() ?? null,
       started_by: this.spec.startedBy,

@@ -1,5 +1,4 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,28 +11,9 @@ import { ffmpegPath } from '../ffmpeg/ffmpegPath.js';
 import { SyntheticPublisher } from '../synthetic/SyntheticPublisher.js';
 import { ffmpegChildren } from '../testing/childProcesses.js';
 import { closedLoopbackPort } from '../testing/loopback.js';
+import { silentIngest } from '../testing/silentIngest.js';
 
 const API: LiveStreamActor = { type: 'api', identity: null };
-
-/** An RTMP "server" that accepts and never answers: its relay stays `starting`, an output that has not failed. */
-async function silentIngest(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.pause();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `rtmp://127.0.0.1:${port}/live`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 describe('live streams of a composite (real worker, FFmpeg, HLS packager)', () => {
   let sfu: Sfu;
@@ -86,11 +66,11 @@ describe('live streams of a composite (real worker, FFmpeg, HLS packager)', () =
   it('validates before changing anything', async () => {
     const live = egress.liveStreams;
     await expect(live.start('nowhere', {}, API)).rejects.toMatchObject({ code: 'room_not_found' });
+    // The ladder only scales down: 720p from a 360p composite is a conflict.
     await expect(live.start('show', { quality: '360p', renditions: ['360p', '720p'] }, API)).rejects.toMatchObject({
-      code: 'bad_request',
-      message: expect.stringContaining('ladder'),
+      code: 'conflict',
+      message: expect.stringContaining('above'),
     });
-    await expect(live.start('show', { quality: '360p', recording: { mp4: true } }, API)).rejects.toMatchObject({ code: 'bad_request' });
     expect(egress.composites.size).toBe(0);
     expect(otherFfmpeg()).toEqual([]);
     expect(sfu.room('show').egress).toMatchObject({ broadcasting: false, live_streams: [] });
@@ -122,8 +102,8 @@ describe('live streams of a composite (real worker, FFmpeg, HLS packager)', () =
     // The composite had no other output: it ended with the live stream.
     expect(egress.composites.size).toBe(0);
     await expect.poll(() => otherFfmpeg(), { timeout: 5000 }).toEqual([]);
-    // Recorded: its segments stay on disk and are still served.
-    expect((await readdir(join(hlsDir, started.id, '360p'))).some((name) => name.startsWith('seg'))).toBe(true);
+    // Recorded: its segments stay on disk (under RECORDINGS_DIR, default <hlsDir>/recordings) and are still served.
+    expect((await readdir(join(hlsDir, 'recordings', started.id, '360p'))).some((name) => name.startsWith('seg'))).toBe(true);
     expect(live.playback(started.id)?.rendition('360p')?.file('init.mp4')).toBeDefined();
   });
 

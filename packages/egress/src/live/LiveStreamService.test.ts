@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError, type LiveStreamActor, type Quality, type WebhookEventType } from '@roomcast/protocol';
 import { type Room, TypedEmitter } from '@roomcast/sfu';
 import type { CompositeRequest, CompositeView } from '../composite/CompositeRequest.js';
+import { encodeRefusal } from '../composite/encodeQuality.js';
 import { FlvFanout } from '../fanout/FlvFanout.js';
 import type { HlsRenditionEvents } from '../hls/HlsRendition.js';
 import type { LiveRendition, LiveRenditionOptions } from './LiveRendition.js';
@@ -45,10 +46,33 @@ class FakeRendition extends TypedEmitter<HlsRenditionEvents> implements LiveRend
 
 const API: LiveStreamActor = { type: 'api', identity: null };
 
+/** Encodes held by outputs, per quality: +1 per encodeFor, -1 per release. */
+const held = new Map<Quality, number>();
+
+/** A composite without FFmpeg whose encodes refuse what the real one refuses (see Encodes). */
+function fakeComposite(quality: Quality): CompositeView {
+  return {
+    quality,
+    layout: 'grid',
+    stopped: false,
+    encodeFor: async (wanted) => {
+      const refusal = encodeRefusal(quality, wanted);
+      if (refusal) throw new AppError('conflict', refusal);
+      held.set(wanted, (held.get(wanted) ?? 0) + 1);
+      let released = false;
+      const release = async () => {
+        if (!released) held.set(wanted, held.get(wanted)! - 1);
+        released = true;
+      };
+      return { quality: wanted, fanout: new FlvFanout(), release };
+    },
+  };
+}
+
 describe('LiveStreamService (fake composite and rendition)', () => {
   let hlsDir: string;
   let rooms: Map<string, Room>;
-  let composite: (CompositeView & { quality: Quality }) | undefined;
+  let composite: CompositeView | undefined;
   let released: string[];
   let events: Array<{ type: WebhookEventType; data: Record<string, unknown> }>;
   let renditions: FakeRendition[];
@@ -66,6 +90,7 @@ describe('LiveStreamService (fake composite and rendition)', () => {
     events = [];
     renditions = [];
     gate = undefined;
+    held.clear();
     service = new LiveStreamService({
       hlsDir,
       publicUrl: 'https://tv.example',
@@ -79,7 +104,7 @@ describe('LiveStreamService (fake composite and rendition)', () => {
           const wanted = request.check(composite);
           request.claim?.();
           await gate;
-          composite ??= { quality: wanted.quality, layout: wanted.layout ?? 'grid', stopped: false, encoder: { fanout: new FlvFanout() } };
+          composite ??= fakeComposite(wanted.quality);
           return composite;
         },
         release: async (r) => void released.push(r.name),
@@ -131,20 +156,59 @@ describe('LiveStreamService (fake composite and rendition)', () => {
     expect(service.list('a').map((s) => s.id)).toEqual([started.id]);
   });
 
-  it('allows one live stream per room (409), refuses a ladder or an MP4 (400), takes the running quality', async () => {
-    composite = { quality: '480p', layout: 'grid', stopped: false, encoder: { fanout: new FlvFanout() } };
+  it('allows one live stream per room (409), takes the running quality, refuses renditions the composite cannot scale to', async () => {
+    composite = fakeComposite('480p');
     const first = await service.start('a', {}, API);
-    expect(first.renditions).toEqual(['480p']);
+    expect(first.renditions).toEqual(['480p', '360p']);
     await expect(service.start('a', {}, API)).rejects.toMatchObject({ code: 'conflict' });
     composite = undefined;
-    await expect(service.start('b', { quality: '720p', renditions: ['720p', '360p'] }, API)).rejects.toMatchObject({ code: 'bad_request' });
-    await expect(service.start('b', { renditions: ['360p'] }, API)).rejects.toMatchObject({ code: 'bad_request' });
-    await expect(service.start('b', { recording: { mp4: true } }, API)).rejects.toMatchObject({ code: 'bad_request' });
+    await expect(service.start('b', { quality: '360p', renditions: ['720p', '360p'] }, API)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('above'),
+    });
+    await expect(service.start('b', { quality: '720p', renditions: ['360p-portrait'] }, API)).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('portrait'),
+    });
+    await expect(service.start('b', { renditions: ['360p', '360p'] }, API)).rejects.toMatchObject({ code: 'bad_request' });
     await expect(service.start('nowhere', {}, API)).rejects.toMatchObject({ code: 'room_not_found' });
     expect(service.listed('b')).toEqual([]);
-    expect(renditions).toHaveLength(1);
-    // The default quality with a matching renditions list is fine.
-    expect((await service.start('b', { renditions: ['720p'] }, API)).renditions).toEqual(['720p']);
+    expect(renditions).toHaveLength(2);
+    // Without a quality, the largest rendition sets the composite's.
+    expect((await service.start('b', { renditions: ['360p', '1080p'] }, API)).renditions).toEqual(['1080p', '360p']);
+    expect(composite!.quality).toBe('1080p');
+  });
+
+  it('a ladder: one rendition per quality on its encode, running once every one has a part, master by bandwidth, stop releases the encodes', async () => {
+    const started = await service.start('a', { quality: '1080p', renditions: ['360p', '1080p'] }, API);
+    expect(started.renditions).toEqual(['1080p', '360p']);
+    expect(renditions.map((r) => r.options.name).sort()).toEqual(['1080p', '360p']);
+    expect(Object.fromEntries(held)).toEqual({ '1080p': 1, '360p': 1 });
+    const [low, high] = ['360p', '1080p'].map((name) => renditions.find((r) => r.options.name === name)!);
+    expect(low!.options).toMatchObject({ width: 640, height: 360, bandwidth: Math.round(1128 * 1000 * 1.1) });
+    low!.firstPart();
+    expect(service.get(started.id).status).toBe('starting');
+    expect(service.playback(started.id)?.master()).toBeUndefined();
+    high!.firstPart();
+    expect(service.get(started.id).status).toBe('running');
+    expect(service.playback(started.id)?.master()).toBe(
+      ['1080p/index.m3u8 avc1.64001e,mp4a.40.2 1920x1080', '360p/index.m3u8 avc1.64001e,mp4a.40.2 640x360'].join('\n'),
+    );
+    expect(service.playback(started.id)?.rendition('360p')).toBe(low);
+    await service.stop(started.id, API);
+    expect([low!.stopped, high!.stopped]).toEqual([1, 1]);
+    expect(Object.fromEntries(held)).toEqual({ '1080p': 0, '360p': 0 });
+  });
+
+  it('a start that fails on one rung stops the rungs that started and releases every encode', async () => {
+    composite = fakeComposite('720p');
+    const encodeFor = composite.encodeFor;
+    composite = { ...composite, encodeFor: (q) => (q === '360p' ? Promise.reject(new Error('no FFmpeg')) : encodeFor(q)) };
+    await expect(service.start('a', {}, API)).rejects.toThrow('no FFmpeg');
+    expect(renditions.map((r) => [r.options.name, r.stopped])).toEqual([['720p', 1]]);
+    expect(Object.fromEntries(held)).toEqual({ '720p': 0 });
+    expect(service.listed('a')).toEqual([]);
+    expect(released).toEqual(['a']);
   });
 
   it('a stop while the composite is starting ends it without a rendition; the start answers with the stop', async () => {
@@ -179,15 +243,16 @@ describe('LiveStreamService (fake composite and rendition)', () => {
 
   it('fails when its rendition fails, stays listed with the reason until stopped; a new one replaces it', async () => {
     const started = await service.start('a', { recording: { hls_vod: true } }, API);
-    renditions[0]!.firstPart();
-    renditions[0]!.safeEmit('failed', 'the HLS remux stopped unexpectedly');
+    for (const rendition of renditions) rendition.firstPart();
+    const top = renditions.find((r) => r.options.name === '720p')!;
+    top.safeEmit('failed', 'the HLS remux stopped unexpectedly');
     await expect.poll(() => service.get(started.id).status).toBe('failed');
     expect(service.get(started.id).error).toBe('the HLS remux stopped unexpectedly');
     expect(service.keepsAlive('a')).toBe(false);
     expect(service.listed('a').map((s) => s.status)).toEqual(['failed']);
     expect(events.at(-1)).toMatchObject({ type: 'live_stream.failed', data: { reason: 'the HLS remux stopped unexpectedly' } });
     // Recorded: what it wrote is still served.
-    expect(service.playback(started.id)?.rendition('720p')).toBe(renditions[0]);
+    expect(service.playback(started.id)?.rendition('720p')).toBe(top);
     const next = await service.start('a', {}, API);
     expect(service.listed('a').map((s) => s.id)).toEqual([next.id]);
   });
@@ -205,7 +270,8 @@ describe('LiveStreamService (fake composite and rendition)', () => {
     const b = await service.start('b', {}, API);
     await service.close();
     for (const id of [a.id, b.id]) expect(service.get(id)).toMatchObject({ status: 'stopped', stopped_by: { type: 'system', identity: null } });
-    expect(renditions.map((r) => r.stopped)).toEqual([1, 1]);
+    // Two renditions each (the default ladder of 720p: 720p and 360p), every one stopped once.
+    expect(renditions.map((r) => r.stopped)).toEqual([1, 1, 1, 1]);
   });
 
   it('answers 404 for unknown ids and live streams of another room', async () => {

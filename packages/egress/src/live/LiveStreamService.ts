@@ -5,6 +5,7 @@ import {
   AppError,
   type LiveStreamActor,
   type LiveStreamInfo,
+  type Quality,
   type StartLiveStreamBody,
   type WebhookEventType,
 } from '@roomcast/protocol';
@@ -14,6 +15,10 @@ import type { EgressLog } from '../destinations/DestinationPolicy.js';
 import { LiveStream, type LiveStreamOutcome } from './LiveStream.js';
 import type { HlsOutput, LiveRendition } from './LiveRendition.js';
 import { liveStreamQuality, renditionOptions } from './liveStreamRequest.js';
+import { liveStreamLadder } from './ladder.js';
+import { LiveLadder } from './LiveLadder.js';
+import type { RecordingStore } from '../recordings/RecordingStore.js';
+import { beginRecording, discardRecording, finishRecording, liveStreamDir, requestedRecording } from './liveRecording.js';
 
 /** What live streams need of the egress service that owns them (EgressService; a fake in unit tests). */
 export interface LiveStreamHost {
@@ -35,6 +40,8 @@ export interface LiveStreamServiceOptions {
   hls: HlsOutput;
   /** Where live streams write their renditions, one directory per live stream. */
   hlsDir: string;
+  /** Recorded live streams write into their recording's directory instead (RECORDINGS_DIR). */
+  recordings?: RecordingStore;
   /** Prefix of playback URLs (e.g. https://rooms.example.com); empty: paths on this server. */
   publicUrl?: string;
   /** Ended live streams remembered for GET, oldest forgotten first (default 100). */
@@ -91,15 +98,18 @@ export class LiveStreamService {
   async start(roomName: string, body: StartLiveStreamBody, by: LiveStreamActor): Promise<LiveStreamInfo> {
     const room = this.options.host.room(roomName);
     const id = randomBytes(16).toString('base64url');
+    const recording = requestedRecording(body);
     const stream = new LiveStream({
       id,
       name: body.name ?? room.name,
       room,
-      recording: { hls_vod: body.recording?.hls_vod ?? false, mp4: false },
+      recording,
       startedBy: by,
-      dir: join(this.options.hlsDir, id),
+      dir: liveStreamDir(this.options, id, recording),
       playbackUrl: `${this.options.publicUrl ?? ''}/hls/${id}/master.m3u8`,
     });
+    // First: a recordings directory that cannot be written refuses the start before anything runs.
+    await beginRecording(this.options.recordings, stream);
     const opened = this.#open(stream, body);
     stream.opening = opened.then(
       () => undefined,
@@ -109,6 +119,7 @@ export class LiveStreamService {
       await opened;
     } catch (error) {
       await this.#abandon(stream);
+      if (!stream.ending) await discardRecording(this.options.recordings, stream);
       throw error;
     }
     this.options.host.publish(room);
@@ -132,7 +143,7 @@ export class LiveStreamService {
     return {
       ready: (timeoutMs) => this.#firstPart(stream, timeoutMs),
       master: () => this.#master(stream),
-      rendition: (name) => (name === stream.quality ? stream.rendition : undefined),
+      rendition: (name) => stream.rendition?.rendition(name),
     };
   }
 
@@ -148,31 +159,47 @@ export class LiveStreamService {
     await Promise.all(active.map((s) => this.#end(s, { status: 'stopped', by: SYSTEM })));
   }
 
-  /** Claims the composite (validating first), then starts the rendition on its encoded stream. */
+  /** Claims the composite (validating first), then starts one rendition per quality of the ladder, each on its encode. */
   async #open(stream: LiveStream, body: StartLiveStreamBody): Promise<void> {
     const { room } = stream;
     const composite = await this.options.host.composite(room, {
       check: (running) => {
         const quality = liveStreamQuality(body, running?.quality);
+        const renditions = liveStreamLadder(quality, body.renditions);
         const current = this.#byRoom.get(room.name);
         if (current?.active) throw new AppError('conflict', `room ${room.name} already has a live stream (${current.id}); stop it first`);
         stream.quality = quality;
+        stream.renditions = renditions;
         return { layout: body.layout, quality };
       },
       claim: () => this.#register(stream),
     });
     // Each await below may see a stop, a failure or the room closing: the ending cleans up.
     if (stream.ending || !stream.quality) return;
-    const dir = join(stream.spec.dir, stream.quality);
+    const ladder = new LiveLadder(stream.renditions);
+    stream.rendition = ladder;
+    // The rungs start together; a failed one fails the start only once every other has settled,
+    // so the ladder (stopped by whoever ends the stream) owns everything that did start.
+    const opened = await Promise.allSettled(stream.renditions.map((quality) => this.#openRung(stream, ladder, composite, quality)));
+    const failure = opened.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    if (ladder.ready) this.#onRunning(stream);
+  }
+
+  /** One rendition of the ladder, reading the encode of its quality (scaled from the composite when lower). */
+  async #openRung(stream: LiveStream, ladder: LiveLadder, composite: CompositeView, quality: Quality): Promise<void> {
+    const dir = join(stream.spec.dir, quality);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if (stream.ending || composite.stopped) return;
-    const options = { ...renditionOptions(stream.quality, dir, stream.recorded), log: this.options.log };
-    const rendition = await this.options.hls.start(composite.encoder.fanout, options);
-    stream.rendition = rendition;
-    if (stream.ending) return;
-    rendition.on('firstPart', () => this.#onRunning(stream));
+    const lease = await composite.encodeFor(quality);
+    if (!(await ladder.keep(lease)) || stream.ending) return;
+    const options = { ...renditionOptions(quality, dir, stream.recorded), log: this.options.log };
+    const rendition = await this.options.hls.start(lease.fanout, options);
+    if (!(await ladder.add(quality, rendition))) return;
+    rendition.on('firstPart', () => {
+      if (ladder.ready) this.#onRunning(stream);
+    });
     rendition.on('failed', (reason) => this.options.host.own(this.#end(stream, { status: 'failed', reason }), 'end a failed live stream'));
-    if (rendition.ready) this.#onRunning(stream);
   }
 
   #register(stream: LiveStream): void {
@@ -233,6 +260,8 @@ export class LiveStreamService {
     this.options.host.publish(room);
     await this.#dropFiles(stream);
     await this.options.host.release(room);
+    // After the composite is released: a long remux holds no encoder.
+    await finishRecording(this.options.recordings, stream, this.options.host, outcome);
     this.#forgetOld();
   }
 
@@ -273,9 +302,6 @@ export class LiveStreamService {
   }
 
   #master(stream: LiveStream): string | undefined {
-    const { rendition, quality } = stream;
-    if (!rendition?.ready || !quality) return undefined;
-    const { width, height, frameRate, bandwidth } = renditionOptions(quality, '', false);
-    return this.options.hls.masterPlaylist([{ uri: `${quality}/index.m3u8`, bandwidth, width, height, codecs: rendition.codecs, frameRate }]);
+    return stream.rendition?.master(this.options.hls);
   }
 }

@@ -1,31 +1,21 @@
 import { AppError, type Quality, type StartLiveStreamBody } from '@roomcast/protocol';
 import { DEFAULT_QUALITY, type QualityPreset, qualityPreset } from '../composite/presets.js';
 import type { LiveRenditionOptions } from './LiveRendition.js';
+import { topRendition } from './ladder.js';
 
 /** Why a live stream failed when its room closed under it (a fixed phrase, like every `error`). */
 export const ROOM_CLOSED = 'the room was closed';
 
 /**
- * The quality a live stream runs at, or a coded error: the running composite's quality (one
- * composite per room), else the requested one, else the default. This slice serves one rendition,
- * so `renditions` may only repeat that quality, and MP4 recordings are not made yet.
+ * The quality a live stream's composite runs at (the top of its ladder, see ladder.ts), or a coded
+ * error: the running composite's quality (one composite per room), else the requested one, else
+ * the largest requested rendition, else the default.
  */
 export function liveStreamQuality(body: StartLiveStreamBody, running: Quality | undefined): Quality {
-  if (body.recording?.mp4) {
-    throw new AppError('bad_request', 'recording.mp4 is not available yet; record with recording.hls_vod');
-  }
   if (running && body.quality && body.quality !== running) {
     throw new AppError('conflict', `the room is already composited at ${running}; stop its broadcasts first to change quality`);
   }
-  const quality = body.quality ?? running ?? DEFAULT_QUALITY;
-  const renditions = body.renditions;
-  if (renditions && (renditions.length !== 1 || renditions[0] !== quality)) {
-    throw new AppError(
-      'bad_request',
-      `renditions must be omitted or [${quality}]: the ABR ladder (several renditions) is not available yet`,
-    );
-  }
-  return quality;
+  return body.quality ?? running ?? topRendition(body.renditions) ?? DEFAULT_QUALITY;
 }
 
 /** BANDWIDTH of the master playlist: the preset's peak bit rate plus container overhead (~10 %). */

@@ -18,6 +18,8 @@ export interface SyntheticVideoOptions {
   fps: number;
   /** Default 300. */
   bitrateKbps?: number;
+  /** Burn the wall clock in as a machine-readable barcode at the top (latency benchmarks). */
+  clockBarcode?: boolean;
 }
 
 export interface SyntheticAudioOptions {

@@ -31,6 +31,13 @@ describe('buildSyntheticFfmpegArgs', () => {
     expect(withFont).toContain("fontfile='/f/Sans.ttf'");
   });
 
+  it('burns in the machine-readable clock only when asked, after the text', () => {
+    expect(valueOf(buildSyntheticFfmpegArgs(base), '-i', 0)).not.toContain('drawbox');
+    const graph = valueOf(buildSyntheticFfmpegArgs({ ...base, video: { ...video, clockBarcode: true } }), '-i', 0) ?? '';
+    expect(graph).toMatch(/drawtext=.*,drawbox=x=0:y=0:w=iw:h=ih\/16:color=black:t=fill,/);
+    expect(graph.match(/drawbox=/g)).toHaveLength(27);
+  });
+
   it('leaves the text out when drawtext is unusable', () => {
     const args = buildSyntheticFfmpegArgs({ ...base, video: { ...video, drawText: false } });
     expect(valueOf(args, '-i', 0)).toBe('testsrc2=size=320x240:rate=15');

@@ -1,3 +1,5 @@
+import { clockBarcodeFilters } from './clockBarcode.js';
+
 /**
  * The FFmpeg command line of a synthetic publisher, as a pure function of its inputs:
  * FFmpeg's own test sources (testsrc2 + sine) encoded in realtime and sent as RTP to mediasoup.
@@ -16,6 +18,8 @@ export interface SyntheticVideoArgs {
   drawText: boolean;
   /** A font file for drawtext; without it fontconfig's default font is used. */
   fontFile?: string;
+  /** Burn the wall clock in as a machine-readable barcode (clockBarcode.ts), for latency benchmarks. */
+  clockBarcode?: boolean;
 }
 
 export interface SyntheticAudioArgs {
@@ -55,9 +59,10 @@ export function buildSyntheticFfmpegArgs(spec: SyntheticArgsSpec): string[] {
 }
 
 function videoSourceGraph(video: SyntheticVideoArgs, spec: SyntheticArgsSpec): string {
-  const source = `testsrc2=size=${video.width}x${video.height}:rate=${video.fps}`;
-  if (!video.drawText) return source;
-  return `${source},${drawtextFilter(video, spec)}`;
+  const filters = [`testsrc2=size=${video.width}x${video.height}:rate=${video.fps}`];
+  if (video.drawText) filters.push(drawtextFilter(video, spec));
+  if (video.clockBarcode) filters.push(...clockBarcodeFilters(spec.startedAtMs));
+  return filters.join(',');
 }
 
 /**
