@@ -78,12 +78,13 @@ describe('HLS in the demo: the audience page /watch/:id and the control room pan
     expect(await moderator.textContent('#live-stream-status')).toBe('Off');
     await moderator.selectOption('#broadcast-quality', '360p');
     await moderator.check('#live-stream-record');
+    await moderator.check('#live-stream-record-mp4');
     await moderator.click('#live-stream-start');
 
     await expect.poll(() => moderator.getAttribute('#live-streams', 'data-status'), SLOW).toBe('running');
     expect(await moderator.textContent('#live-stream-status')).toBe('Live');
     const { id, recording, renditions } = server.sfu.room(ROOM).egress.live_streams[0]!;
-    expect([recording.hls_vod, renditions]).toEqual([true, ['360p']]);
+    expect([recording.hls_vod, recording.mp4, renditions]).toEqual([true, true, ['360p']]);
     expect(await moderator.inputValue('#live-stream-url')).toBe(`${server.url}/hls/${id}/master.m3u8`);
     expect(await moderator.getAttribute('#live-stream-watch', 'href')).toBe(`${server.url}/watch/${id}`);
     await expect.poll(() => currentTime(moderator, '#live-stream-video'), SLOW).toBeGreaterThan(0.5);
@@ -97,6 +98,20 @@ describe('HLS in the demo: the audience page /watch/:id and the control room pan
     await expect.poll(() => moderator.getAttribute('#live-streams', 'data-status'), SLOW).toBe('stopped');
     expect(await moderator.isVisible('#live-stream-monitor')).toBe(false);
     expect(server.sfu.room(ROOM).egress.live_streams).toEqual([]);
+    // The recordings list: both assets with their duration and size, each link downloads the file.
+    const assets = moderator.locator(`#live-stream-recording-list [data-id="${id}"] .recording-asset`);
+    await expect.poll(() => assets.count(), SLOW).toBe(2);
+    const listed = await assets.evaluateAll((items) =>
+      items.map((item) => ({ type: (item as HTMLElement).dataset.type, href: item.querySelector('a')!.href, details: item.textContent })));
+    expect(listed.map((a) => a.type).sort()).toEqual(['hls_vod', 'mp4']);
+    for (const asset of listed) {
+      expect(asset.details).toMatch(/\d+:\d\d · [\d.]+ (B|KB|MB)$/);
+      const file = await fetch(asset.href);
+      expect([file.status, file.headers.get('content-type')], asset.href).toEqual([200, asset.type === 'mp4' ? 'video/mp4' : 'application/vnd.apple.mpegurl']);
+      await file.arrayBuffer();
+    }
+    await moderator.locator('#live-stream-recordings').scrollIntoViewIfNeeded();
+    await moderator.screenshot({ path: artifact('control-room-recordings.png') });
     await moderator.close();
 
     // Recorded: the playlist now ends with EXT-X-ENDLIST, and the audience page says it ended.

@@ -89,10 +89,10 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
   await app.register(broadcastRoutes(egress, auth));
   await app.register(liveStreamRoutes(egress, auth));
   // Playback: no credentials (the live stream's random id is the capability).
-  await app.register(hlsRoutes(egress));
+  await app.register(hlsRoutes(egress, config.hlsSigning));
   await app.register(recordingRoutes(egress, auth));
   // Recording files: the same rule (the recording's random id is the capability).
-  await app.register(recordingFileRoutes(egress));
+  await app.register(recordingFileRoutes(egress, config.hlsSigning));
   // Dev mode only: with real credentials the route does not exist (404), so nobody mints tokens.
   if (config.devMode) await app.register(demoTokenRoutes({ sfu, auth, demo: config.demo }));
   registerSignaling(app, {

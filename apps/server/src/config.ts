@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { devModeProblem, isLoopbackHost, webhookSecret } from './configGuards.js';
+import type { UrlSigning } from './routes/urlSigning.js';
 
 export const DEV_API_KEY = 'devkey';
 export const DEV_API_SECRET = 'devsecret';
@@ -61,6 +62,10 @@ const EnvSchema = z.object({
   HLS_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'roomcast-hls')),
   /** Recordings of live streams; kept until deleted (default <HLS_DIR>/recordings). */
   RECORDINGS_DIR: z.string().min(1).optional(),
+  /** Signed playback and recording URLs (`?exp=&sig=`); off: the random id alone is the capability. */
+  HLS_SIGNED_URLS: bool.default(false),
+  HLS_URL_SECRET: z.string().min(16).optional(),
+  HLS_URL_TTL_S: z.coerce.number().int().min(60).default(6 * 3600),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).optional(),
 });
 
@@ -114,6 +119,8 @@ export interface Config {
   };
   /** Prefix of URLs handed out (HLS playback), e.g. https://rooms.example.com; none: paths on this server. */
   publicUrl?: string;
+  /** HLS_SIGNED_URLS: playback and recording URLs signed with this secret, valid ttlS; none: unsigned. */
+  hlsSigning?: UrlSigning;
 }
 
 export class ConfigError extends Error {}
@@ -138,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (devProblem) throw new ConfigError(devProblem);
   const webhook = webhookSecret({ urls: e.WEBHOOK_URLS, secret: e.WEBHOOK_SECRET, apiSecret: e.ROOMCAST_API_SECRET, devMode });
   if ('problem' in webhook) throw new ConfigError(`invalid configuration: ${webhook.problem}`);
+  const hlsSigning = urlSigning(e);
   return {
     host: e.HOST,
     port: e.PORT,
@@ -181,7 +189,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       recordingsDir,
     },
     publicUrl: e.PUBLIC_URL,
+    hlsSigning,
   };
+}
+
+/** HLS_SIGNED_URLS needs its own secret: one leaked playback URL must not help forge API tokens, nor the reverse. */
+function urlSigning(e: Env): UrlSigning | undefined {
+  if (!e.HLS_SIGNED_URLS) return undefined;
+  if (e.HLS_URL_SECRET === undefined) throw new ConfigError('invalid configuration: HLS_SIGNED_URLS needs HLS_URL_SECRET (16 characters or more)');
+  if (e.HLS_URL_SECRET === e.ROOMCAST_API_SECRET) throw new ConfigError('invalid configuration: HLS_URL_SECRET must not be the API secret');
+  return { secret: e.HLS_URL_SECRET, ttlS: e.HLS_URL_TTL_S };
 }
 
 /** A directory the server writes later (created if missing) fails now, at start, rather than at the first recording. */

@@ -20,6 +20,7 @@ export function wireEvents(sfu: Sfu, egress: EgressService, webhooks: WebhookSen
   egress.on('state', (room, state) => notifyRoom(room, (p) => p.notify('egressUpdated', { egress: state })));
   // Its room is gone (a crash ended it): webhooks only.
   egress.on('recordingRecovered', (recording) => webhooks.send('recording.ready', recording.room, { recording }));
+  egress.on('liveStreamRecovered', (liveStream) => webhooks.send('live_stream.stopped', liveStream.room, { live_stream: liveStream }));
   egress.on('event', (room, type, data) => {
     webhooks.send(type, room.name, data);
     notifyRoom(room, (p) => p.notify('roomEvent', { type, data }));

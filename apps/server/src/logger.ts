@@ -2,7 +2,7 @@ import type { FastifyServerOptions } from 'fastify';
 import type { Config } from './config.js';
 
 /** Query parameters that carry secrets and must never reach a log line. */
-const SECRET_QUERY = /([?&](?:token|access_token|key|stream_key|signature)=)[^&#]*/gi;
+const SECRET_QUERY = /([?&](?:token|access_token|key|stream_key|signature|sig)=)[^&#]*/gi;
 
 export function redactUrl(url: string): string {
   return url.replace(SECRET_QUERY, '$1[redacted]');

@@ -5,6 +5,7 @@ import { buildApp } from './app.js';
 import { Auth } from './auth.js';
 import type { Config } from './config.js';
 import { wireEvents } from './events.js';
+import { urlSigner } from './routes/urlSigning.js';
 import { WebhookSender } from './webhooks/WebhookSender.js';
 
 export interface RunningServer {
@@ -49,6 +50,7 @@ export async function startServer(config: Config, options: { logStream?: { write
     hlsDir: config.egress.hlsDir,
     recordingsDir: config.egress.recordingsDir,
     publicUrl: config.publicUrl,
+    signUrl: config.hlsSigning && urlSigner(config.hlsSigning),
     relay: {
       maxRetries: config.egress.retryLimit,
       retryBaseMs: config.egress.retryBaseMs,

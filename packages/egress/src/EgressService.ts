@@ -5,6 +5,7 @@ import {
   AppError,
   type EgressState,
   type Layout,
+  type LiveStreamInfo,
   type Quality,
   type RecordingInfo,
   type RtmpBroadcastInfo,
@@ -50,6 +51,8 @@ export interface EgressServiceOptions {
   recordingsDir?: string;
   /** Prefix of playback URLs, e.g. https://rooms.example.com; none: paths on this server. */
   publicUrl?: string;
+  /** Signs playback and recording URLs handed out (HLS_SIGNED_URLS); none: unsigned. */
+  signUrl?: (url: string) => string;
   /** Makes HLS renditions (HlsRendition unless a test says otherwise). */
   hls?: HlsOutput;
 }
@@ -60,6 +63,8 @@ export interface EgressServiceEvents extends Record<string, unknown[]> {
   state: [room: Room, state: EgressState];
   /** A recording a crash left unfinished was finished at start (its room is gone): `recording.ready` for webhooks. */
   recordingRecovered: [recording: RecordingInfo];
+  /** A live stream a crash left active was found at start and marked stopped (its room is gone): `live_stream.stopped` for webhooks. */
+  liveStreamRecovered: [liveStream: LiveStreamInfo];
   /** Work the service started on its own failed (for the log); the service goes on. */
   backgroundError: [error: unknown, task: string];
 }
@@ -111,6 +116,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     this.recordings = new RecordingStore({
       dir: options.recordingsDir ?? join(hlsDir, 'recordings'),
       publicUrl: options.publicUrl,
+      signUrl: options.signUrl,
       ffmpeg: ffmpegPath(),
       log: (error, what) => this.safeEmit('backgroundError', error, what),
     });
@@ -119,6 +125,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
       hlsDir,
       recordings: this.recordings,
       publicUrl: options.publicUrl,
+      signUrl: options.signUrl,
       log: options.relay.log,
       host: {
         room: (name) => sfu.room(name),
@@ -127,6 +134,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
         publish: (room) => void this.#publishState(room),
         event: (room, type, data) => this.safeEmit('event', room, type, data),
         own: (task, what) => this.#own(task, what),
+        recovered: (liveStream) => this.safeEmit('liveStreamRecovered', liveStream),
       },
     });
     sfu.on('roomClosed', (room) => this.#own(this.#stopRoom(room), 'stop the egress of a closed room'));

@@ -4,6 +4,7 @@ import type { ErrorData } from 'hls.js';
 import { byId } from '../dom.js';
 import { playLowLatency, type LowLatencyPlayer } from '../hls/lowLatencyPlayer.js';
 import { latencyText, liveStreamView, watchUrl, type LiveStreamView } from './liveStreamView.js';
+import { RecordingsList } from './RecordingsList.js';
 
 const LATENCY_REFRESH_MS = 1000;
 const COPIED_MS = 1500;
@@ -39,6 +40,7 @@ export class LiveStreamPanel {
   readonly #copy = byId('live-stream-copy', HTMLButtonElement);
   readonly #watch = byId('live-stream-watch', HTMLAnchorElement);
   readonly #record = byId('live-stream-record', HTMLInputElement);
+  readonly #recordMp4 = byId('live-stream-record-mp4', HTMLInputElement);
   readonly #start = byId('live-stream-start', HTMLButtonElement);
   readonly #stop = byId('live-stream-stop', HTMLButtonElement);
   /** What this page's last stop returned: a stopped stream leaves `egress.live_streams`. */
@@ -48,6 +50,7 @@ export class LiveStreamPanel {
   /** The last request's refusal, until the next request. */
   #requestError: string | null = null;
   #monitor: Monitor | undefined;
+  readonly #recordings: RecordingsList;
 
   constructor(
     private readonly room: Room,
@@ -58,8 +61,9 @@ export class LiveStreamPanel {
     });
     this.#stop.addEventListener('click', () => {
       const id = this.#listed(room.egress)?.id;
-      if (this.#view.canStop && id) void this.#run(async () => (this.#last = await room.stopLiveStream(id)));
+      if (this.#view.canStop && id) void this.#run(async () => this.#stopped(await room.stopLiveStream(id)));
     });
+    this.#recordings = new RecordingsList(room);
     this.#copy.addEventListener('click', () => void this.#copyUrl());
     room.on(RoomEvent.EgressUpdated, (egress) => this.#render(egress));
     // The meeting is over: the monitor must not keep loading a stream nobody looks at.
@@ -69,13 +73,19 @@ export class LiveStreamPanel {
     this.#render(room.egress);
   }
 
+  #stopped(stream: LiveStreamInfo): LiveStreamInfo {
+    this.#last = stream;
+    this.#recordings.stopped(stream);
+    return stream;
+  }
+
   async #startStream(): Promise<LiveStreamInfo> {
     // A running composite keeps its quality (the server refuses another one).
     const composited = this.room.egress.quality !== null;
     const stream = await this.room.startLiveStream({
       layout: LayoutSchema.parse(this.pickers.layout.value),
       ...(composited ? {} : { quality: QualitySchema.parse(this.pickers.quality.value) }),
-      ...(this.#record.checked ? { recording: { hls_vod: true } } : {}),
+      ...(this.#record.checked || this.#recordMp4.checked ? { recording: { hls_vod: this.#record.checked, mp4: this.#recordMp4.checked } } : {}),
     });
     this.#last = undefined;
     return stream;
@@ -114,9 +124,10 @@ export class LiveStreamPanel {
     this.#playback.hidden = view.playbackUrl === null;
     if (view.playbackUrl !== null && listed) {
       this.#url.value = view.playbackUrl;
-      this.#watch.href = watchUrl(listed.id, location.origin);
+      this.#watch.href = watchUrl(listed.id, location.origin, view.playbackUrl);
     }
     this.#record.disabled = !view.canStart;
+    this.#recordMp4.disabled = !view.canStart;
     // aria-disabled, not disabled: as in the RTMP section, the focused button must keep focus.
     this.#start.setAttribute('aria-disabled', String(this.#busy || !view.canStart));
     this.#stop.setAttribute('aria-disabled', String(this.#busy || !view.canStop));

@@ -64,6 +64,11 @@ describe('URLs and latency', () => {
     expect(watchUrl('AbC_12-xyz', ORIGIN)).toBe(`${ORIGIN}/watch/AbC_12-xyz`);
   });
 
+  it('passes a signed playback URL\'s exp and sig on to the watch page (HLS_SIGNED_URLS)', () => {
+    expect(watchUrl('AbC_12-xyz', ORIGIN, '/hls/AbC_12-xyz/master.m3u8?exp=1800000000&sig=ab12')).toBe(`${ORIGIN}/watch/AbC_12-xyz?exp=1800000000&sig=ab12`);
+    expect(watchUrl('AbC_12-xyz', ORIGIN, 'https://tv.example/hls/AbC_12-xyz/master.m3u8')).toBe(`${ORIGIN}/watch/AbC_12-xyz`);
+  });
+
   it('says nothing about latency until hls.js has measured it', () => {
     expect(latencyText(0)).toBe('');
     expect(latencyText(Number.NaN)).toBe('');

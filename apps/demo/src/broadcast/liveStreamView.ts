@@ -55,9 +55,18 @@ export function absoluteUrl(url: string, origin: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : new URL(url, origin).href;
 }
 
-/** The audience page of a live stream on this server (`/watch/:id`). */
-export function watchUrl(id: string, origin: string): string {
-  return new URL(`/watch/${encodeURIComponent(id)}`, origin).href;
+/**
+ * The audience page of a live stream on this server (`/watch/:id`), with the playback URL's
+ * signature (`exp`, `sig`: HLS_SIGNED_URLS) when it has one, for the page to play with.
+ */
+export function watchUrl(id: string, origin: string, playbackUrl = ''): string {
+  const url = new URL(`/watch/${encodeURIComponent(id)}`, origin);
+  const signed = new URL(playbackUrl, origin).searchParams;
+  for (const name of ['exp', 'sig']) {
+    const value = signed.get(name);
+    if (value !== null) url.searchParams.set(name, value);
+  }
+  return url.href;
 }
 
 /** "1.8 s behind live"; nothing before hls.js has measured it. */

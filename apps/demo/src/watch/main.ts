@@ -1,7 +1,7 @@
 import { latencyText } from '../broadcast/liveStreamView.js';
 import { byId } from '../dom.js';
 import { playLowLatency, type LowLatencyPlayer } from '../hls/lowLatencyPlayer.js';
-import { nextWatchState, watchIdFromPath, watchMessage, type WatchEvent, type WatchState } from './watchState.js';
+import { masterUrlOf, nextWatchState, watchIdFromPath, watchMessage, type WatchEvent, type WatchState } from './watchState.js';
 
 const LATENCY_REFRESH_MS = 1000;
 /** Answers that mean the stream is gone (stopped without a recording, failed, or a wrong id). */
@@ -60,8 +60,7 @@ function main(): void {
   };
 
   const id = watchIdFromPath(location.pathname);
-  // Relative to the page, so the demo may be mounted under a prefix.
-  const masterUrl = id ? new URL(`../hls/${encodeURIComponent(id)}/master.m3u8`, location.href).href : '';
+  const masterUrl = id ? masterUrlOf(id, location.href) : '';
   const timer = setInterval(() => {
     if (player && state === 'live') latency.textContent = latencyText(player.latency());
   }, LATENCY_REFRESH_MS);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { nextWatchState, watchIdFromPath, watchMessage, type WatchEvent, type WatchState } from './watchState.js';
+import { masterUrlOf, nextWatchState, watchIdFromPath, watchMessage, type WatchEvent, type WatchState } from './watchState.js';
 
 const run = (events: WatchEvent[], from: WatchState = 'connecting'): WatchState => events.reduce(nextWatchState, from);
+
+describe('watch page master URL', () => {
+  it('is the id\'s master playlist beside /watch, under a prefix too, with the page\'s signature if any', () => {
+    expect(masterUrlOf('AbC_12-xyz', 'http://h:3000/watch/AbC_12-xyz')).toBe('http://h:3000/hls/AbC_12-xyz/master.m3u8');
+    expect(masterUrlOf('AbC_12-xyz', 'http://h/rc/watch/AbC_12-xyz?exp=17&sig=ab&x=1')).toBe('http://h/rc/hls/AbC_12-xyz/master.m3u8?exp=17&sig=ab');
+  });
+});
 
 describe('watch page state', () => {
   it('goes live when playing, and ends at ENDLIST or when the stream goes away after playing', () => {

@@ -53,6 +53,20 @@ export function watchMessage(state: WatchState, detail = ''): WatchMessage {
   }
 }
 
+/**
+ * The master playlist the page at `href` (`/watch/:id`) plays: `../hls/:id/master.m3u8`, relative
+ * so the demo may be mounted under a prefix, with the page's signature (`exp`, `sig`) if it has one.
+ */
+export function masterUrlOf(id: string, href: string): string {
+  const url = new URL(`../hls/${encodeURIComponent(id)}/master.m3u8`, href);
+  const page = new URL(href).searchParams;
+  for (const name of ['exp', 'sig']) {
+    const value = page.get(name);
+    if (value !== null) url.searchParams.set(name, value);
+  }
+  return url.href;
+}
+
 /** The live stream id in `/watch/:id` (also under a prefix), or null when the path has none or a malformed one. */
 export function watchIdFromPath(pathname: string): string | null {
   const match = /\/watch\/([^/]+)\/?$/.exec(pathname);

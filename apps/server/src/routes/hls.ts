@@ -4,6 +4,8 @@ import { AppError } from '@roomcast/protocol';
 import type { EgressService, LivePlayback } from '@roomcast/egress';
 import { blockingReload, checkReloadWithinReach, mediaContentType, targetDurationS } from './hlsRequest.js';
 import { openMediaRoutes, PLAYER_ROUTE, PLAYLIST_TYPE, sendImmutable } from './mediaFiles.js';
+import { playlistAsServed, requireSignedUrls } from './signedMedia.js';
+import type { UrlSigning } from './urlSigning.js';
 
 /** How long a player's first request may wait for the first part of a live stream that is starting. */
 const FIRST_PART_WAIT_MS = 6000;
@@ -13,17 +15,19 @@ const FILE_WAIT_MS = 3000;
 /**
  * HLS playback of live streams under `/hls/:id/`: the master playlist, each rendition's media
  * playlist (with LL-HLS blocking reloads) and its files. No credentials: the random id is the
- * capability. Any origin may play (CORS `*`); playlists are never cached, media never changes.
+ * capability, and with HLS_SIGNED_URLS a signature of it too (`signing`). Any origin may play
+ * (CORS `*`); playlists are never cached, media never changes.
  */
-export function hlsRoutes(egress: EgressService) {
+export function hlsRoutes(egress: EgressService, signing?: UrlSigning) {
   return async (app: FastifyInstance): Promise<void> => {
     openMediaRoutes(app, '/hls');
+    requireSignedUrls(app, signing, 'hls');
 
     app.get<{ Params: { id: string } }>('/hls/:id/master.m3u8', PLAYER_ROUTE, async (request, reply) => {
       const playback = playbackOf(egress, request.params.id);
       const master = (await playback.ready(FIRST_PART_WAIT_MS)) ? playback.master() : undefined;
       if (master === undefined) throw new AppError('not_found', 'this live stream has no media yet');
-      return reply.type(PLAYLIST_TYPE).send(master);
+      return reply.type(PLAYLIST_TYPE).send(playlistAsServed(request, master));
     });
 
     app.get<{ Params: { id: string; rendition: string; file: string } }>('/hls/:id/:rendition/:file', PLAYER_ROUTE, async (request, reply) => {
@@ -52,7 +56,7 @@ async function mediaPlaylist(playback: LivePlayback, name: string, request: Fast
     // On a timeout (or a stop) the playlist as it is answers: never a 503 (the spec allows one; players dislike it).
     await rendition.waitFor(reload.msn, reload.part, 3 * targetDurationS(rendition.playlist()) * 1000);
   }
-  return reply.type(PLAYLIST_TYPE).send(rendition.playlist());
+  return reply.type(PLAYLIST_TYPE).send(playlistAsServed(request, rendition.playlist()));
 }
 
 function playbackOf(egress: EgressService, id: string): LivePlayback {

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError, NoContentSchema, RecordingInfoSchema, RecordingListResponseSchema, RecordingParamsSchema } from '@roomcast/protocol';
@@ -7,6 +7,8 @@ import type { Auth } from '../auth.js';
 import { ADMIN_ERRORS, ADMIN_SECURITY, requireAdmin } from './adminRoutes.js';
 import { mediaContentType } from './hlsRequest.js';
 import { openMediaRoutes, PLAYER_ROUTE, PLAYLIST_TYPE, sendFile } from './mediaFiles.js';
+import { playlistAsServed, requireSignedUrls } from './signedMedia.js';
+import type { UrlSigning } from './urlSigning.js';
 
 /** Recordings of live streams: list, look up and delete (admin). Their files are in recordingFileRoutes. */
 export function recordingRoutes(egress: EgressService, auth: Auth): FastifyPluginAsyncZod {
@@ -42,11 +44,13 @@ export function recordingRoutes(egress: EgressService, auth: Auth): FastifyPlugi
 
 /**
  * A recording's asset files under `/recordings/:id/` (master.m3u8, <rendition>/…, recording.mp4),
- * with the rules of HLS playback: no credentials (the random id is the capability), CORS `*`.
+ * with the rules of HLS playback: no credentials (the random id is the capability; with
+ * HLS_SIGNED_URLS a signature of it too), CORS `*`.
  */
-export function recordingFileRoutes(egress: EgressService) {
+export function recordingFileRoutes(egress: EgressService, signing?: UrlSigning) {
   return async (app: FastifyInstance): Promise<void> => {
     openMediaRoutes(app, '/recordings');
+    requireSignedUrls(app, signing, 'recordings');
 
     app.get<{ Params: { id: string; '*': string } }>('/recordings/:id/*', PLAYER_ROUTE, async (request, reply) => {
       const path = egress.recordings.file(request.params.id, request.params['*']);
@@ -54,6 +58,12 @@ export function recordingFileRoutes(egress: EgressService) {
       const size = path === undefined ? undefined : (await stat(path).catch(() => undefined))?.size;
       if (path === undefined || size === undefined) throw new AppError('not_found', 'no such recording or file');
       const type = mediaContentType(path);
+      if (signing && type === PLAYLIST_TYPE) {
+        // Its URIs must carry the signature: rewritten, so served whole (a playlist is small).
+        const playlist = await readFile(path, 'utf8').catch(() => undefined);
+        if (playlist === undefined) throw new AppError('not_found', 'no such recording or file');
+        return reply.type(type).send(playlistAsServed(request, playlist));
+      }
       // An ended recording's playlists never change either, but a deleted one must not live on in caches.
       return sendFile(request, reply, path, size, type, type !== PLAYLIST_TYPE);
     });

@@ -11,6 +11,8 @@ export interface LiveStreamSpec {
   /** The directory it owns: one subdirectory per rendition. */
   dir: string;
   playbackUrl: string;
+  /** Signs a URL handed out (HLS_SIGNED_URLS) afresh on every read, so each one lasts its full TTL. */
+  signUrl: (url: string) => string;
 }
 
 /** How a live stream ended: stopped on request (or at shutdown), or failed with a fixed-phrase reason. */
@@ -101,9 +103,9 @@ export class LiveStream {
       name: this.spec.name,
       room: this.spec.room.name,
       status: this.#status,
-      playback: { url: this.spec.playbackUrl },
+      playback: { url: this.spec.signUrl(this.spec.playbackUrl) },
       renditions: [...this.renditions],
-      recording: { ...this.spec.recording, assets: this.assets.map((a) => ({ ...a })) },
+      recording: { ...this.spec.recording, assets: this.assets.map((a) => ({ ...a, url: this.spec.signUrl(a.url) })) },
       created_at: this.createdAt.toISOString(),
       started_at: this.#startedAt?.toISOString() ?? null,
       started_by: this.spec.startedBy,

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppError, type LiveStreamActor, type Quality, type WebhookEventType } from '@roomcast/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppError, type LiveStreamActor, type LiveStreamInfo, type Quality, type WebhookEventType } from '@roomcast/protocol';
 import { type Room, TypedEmitter } from '@roomcast/sfu';
 import type { CompositeRequest, CompositeView } from '../composite/CompositeRequest.js';
 import { encodeRefusal } from '../composite/encodeQuality.js';
@@ -11,6 +11,7 @@ import { FlvFanout } from '../fanout/FlvFanout.js';
 import type { HlsRenditionEvents } from '../hls/HlsRendition.js';
 import type { LiveRendition, LiveRenditionOptions } from './LiveRendition.js';
 import { LiveStreamService } from './LiveStreamService.js';
+import { SERVER_STOPPED } from '../recordings/RecordingStore.js';
 
 /** A rendition without FFmpeg: the test says when its first part comes, or that it failed. */
 class FakeRendition extends TypedEmitter<HlsRenditionEvents> implements LiveRendition {
@@ -124,6 +125,8 @@ describe('LiveStreamService (fake composite and rendition)', () => {
   });
 
   afterEach(async () => {
+    // Its live stream records are written in the background: finished before their directory goes.
+    await service.close();
     await rm(hlsDir, { recursive: true, force: true });
   });
 
@@ -281,5 +284,32 @@ describe('LiveStreamService (fake composite and rendition)', () => {
     await expect(service.stopInRoom('b', undefined, API)).rejects.toMatchObject({ code: 'egress_not_found' });
     expect(service.playback('nope')).toBeUndefined();
     expect(service.playback(started.id)?.rendition('1080p')).toBeUndefined();
+  });
+
+  it('keeps a record of each status on disk; a restarted service stops what a crash left active, and keeps the newest only', async () => {
+    const recordOf = async (id: string) => JSON.parse(await readFile(join(hlsDir, 'live-streams', `${id}.json`), 'utf8')) as LiveStreamInfo;
+    const ended = await service.start('b', { quality: '360p' }, API);
+    renditions[0]!.firstPart();
+    await service.stop(ended.id, API);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later created_at
+    const crashed = await service.start('a', { quality: '360p' }, API);
+    renditions[1]!.firstPart();
+    await vi.waitFor(async () => expect((await recordOf(crashed.id)).status).toBe('running'));
+    expect(await recordOf(ended.id)).toMatchObject({ status: 'stopped', stopped_by: API });
+
+    // A second service on the same directory, as after a SIGKILL: the first never ended its stream.
+    const recovered: LiveStreamInfo[] = [];
+    const host = { ...service.options.host, recovered: (info: LiveStreamInfo) => void recovered.push(info) };
+    const restarted = new LiveStreamService({ ...service.options, host, historyLimit: 1 });
+    await vi.waitFor(() => expect(recovered.map((r) => r.id)).toEqual([crashed.id]));
+    const expected = { status: 'stopped', error: SERVER_STOPPED, stopped_by: { type: 'system', identity: null } };
+    expect(recovered[0]).toMatchObject(expected);
+    expect(restarted.get(crashed.id)).toMatchObject(expected);
+    expect(restarted.list('a').map((s) => s.id)).toEqual([crashed.id]);
+    expect(await recordOf(crashed.id)).toMatchObject(expected);
+    // historyLimit 1: the older ended one is forgotten, its record too.
+    expect(() => restarted.get(ended.id)).toThrow(expect.objectContaining({ code: 'egress_not_found' }));
+    await vi.waitFor(() => expect(existsSync(join(hlsDir, 'live-streams', `${ended.id}.json`))).toBe(false));
+    await restarted.close();
   });
 });

@@ -19,6 +19,8 @@ import { liveStreamLadder } from './ladder.js';
 import { LiveLadder } from './LiveLadder.js';
 import type { RecordingStore } from '../recordings/RecordingStore.js';
 import { beginRecording, discardRecording, finishRecording, liveStreamDir, requestedRecording } from './liveRecording.js';
+import { LiveStreamHistory } from './LiveStreamHistory.js';
+import { signedRecord, unsignedRecord } from './LiveStreamRecords.js';
 
 /** What live streams need of the egress service that owns them (EgressService; a fake in unit tests). */
 export interface LiveStreamHost {
@@ -33,6 +35,8 @@ export interface LiveStreamHost {
   event(room: Room, type: WebhookEventType, data: Record<string, unknown>): void;
   /** Owner of background work: a failure is reported, never unhandled. */
   own(task: Promise<unknown>, what: string): void;
+  /** A live stream a crash left active was found at start and stopped (its room is gone): webhooks only. */
+  recovered?(liveStream: LiveStreamInfo): void;
 }
 
 export interface LiveStreamServiceOptions {
@@ -44,6 +48,8 @@ export interface LiveStreamServiceOptions {
   recordings?: RecordingStore;
   /** Prefix of playback URLs (e.g. https://rooms.example.com); empty: paths on this server. */
   publicUrl?: string;
+  /** Signs playback and asset URLs handed out (HLS_SIGNED_URLS); none: unsigned. */
+  signUrl?: (url: string) => string;
   /** Ended live streams remembered for GET, oldest forgotten first (default 100). */
   historyLimit?: number;
   /** The operator's log: why a rendition failed, in detail. */
@@ -71,8 +77,19 @@ export class LiveStreamService {
   readonly #streams = new Map<string, LiveStream>();
   /** The room's listed live stream: active, or failed until stopped or replaced. */
   readonly #byRoom = new Map<string, LiveStream>();
+  /** Records on disk (HLS_DIR/live-streams), and the live streams of earlier runs read from them. */
+  readonly #history: LiveStreamHistory;
 
-  constructor(readonly options: LiveStreamServiceOptions) {}
+  constructor(readonly options: LiveStreamServiceOptions) {
+    // A record that cannot be written is reported like any background failure; the stream goes on.
+    const log = (error: unknown, what: string): void => options.host.own(Promise.reject(error), what);
+    this.#history = new LiveStreamHistory({ hlsDir: options.hlsDir, log });
+    options.recordings?.watch({
+      finished: (recording) => this.#history.recordingFinished(recording),
+      deleted: (id) => this.#recordingDeleted(id),
+    });
+    options.host.own(this.#recover(), 'recover live streams');
+  }
 
   /** True while the room has a live stream that needs its composite. */
   keepsAlive(roomName: string): boolean {
@@ -86,13 +103,15 @@ export class LiveStreamService {
   }
 
   get(id: string): LiveStreamInfo {
-    return this.#find(id).info();
+    const earlier = this.#streams.has(id) ? undefined : this.#history.get(id);
+    return earlier ? signedRecord(earlier, this.options.signUrl) : this.#find(id).info();
   }
 
-  /** Every known live stream of an open room, oldest first. */
+  /** Every known live stream of an open room (those of earlier runs first), oldest first. */
   list(roomName: string): LiveStreamInfo[] {
     const room = this.options.host.room(roomName);
-    return [...this.#streams.values()].filter((s) => s.room === room).map((s) => s.info());
+    const current = [...this.#streams.values()].filter((s) => s.room === room).map((s) => s.info());
+    return [...this.#history.inRoom(roomName).map((info) => signedRecord(info, this.options.signUrl)), ...current];
   }
 
   async start(roomName: string, body: StartLiveStreamBody, by: LiveStreamActor): Promise<LiveStreamInfo> {
@@ -107,6 +126,7 @@ export class LiveStreamService {
       startedBy: by,
       dir: liveStreamDir(this.options, id, recording),
       playbackUrl: `${this.options.publicUrl ?? ''}/hls/${id}/master.m3u8`,
+      signUrl: this.options.signUrl ?? ((url) => url),
     });
     // First: a recordings directory that cannot be written refuses the start before anything runs.
     await beginRecording(this.options.recordings, stream);
@@ -157,6 +177,33 @@ export class LiveStreamService {
   async close(): Promise<void> {
     const active = [...this.#byRoom.values()].filter((s) => s.active);
     await Promise.all(active.map((s) => this.#end(s, { status: 'stopped', by: SYSTEM })));
+    // Their final records on disk: the next start must not take them for a crash's leftovers.
+    await this.#history.flush();
+  }
+
+  /** At start: the live streams a crash left active are stopped, with the reason, and reported. */
+  async #recover(): Promise<void> {
+    const recovered = await this.#history.recover();
+    for (const info of recovered) this.options.host.recovered?.(signedRecord(info, this.options.signUrl));
+    this.#forgetOld();
+  }
+
+  /** Its recording was deleted: an ended live stream goes with it (record and history). */
+  #recordingDeleted(id: string): void {
+    const stream = this.#streams.get(id);
+    if (stream && !stream.active) {
+      this.#streams.delete(id);
+      if (this.#byRoom.get(stream.room.name) === stream) this.#byRoom.delete(stream.room.name);
+      if (!stream.room.closed) this.options.host.publish(stream.room);
+      this.#persist(stream, 'remove');
+    }
+    this.#history.forget(id);
+  }
+
+  /** Its record follows its status (or is removed); the write is owned, in order, and never blocks it. */
+  #persist(stream: LiveStream, what: 'save' | 'remove' = 'save'): void {
+    const task = what === 'save' ? this.#history.save(unsignedRecord(stream.info())) : this.#history.remove(stream.id);
+    this.options.host.own(task, 'persist a live stream record');
   }
 
   /** Claims the composite (validating first), then starts one rendition per quality of the ladder, each on its encode. */
@@ -205,6 +252,7 @@ export class LiveStreamService {
   #register(stream: LiveStream): void {
     this.#streams.set(stream.id, stream);
     this.#byRoom.set(stream.room.name, stream);
+    this.#persist(stream);
   }
 
   /** A start that failed: forget it as if it never was, unless a stop or failure already owns it. */
@@ -212,6 +260,7 @@ export class LiveStreamService {
     if (this.#streams.get(stream.id) !== stream || stream.ending) return;
     this.#streams.delete(stream.id);
     if (this.#byRoom.get(stream.room.name) === stream) this.#byRoom.delete(stream.room.name);
+    this.#persist(stream, 'remove');
     await this.#stopRendition(stream);
     stream.rendition = undefined;
     await rm(stream.spec.dir, { recursive: true, force: true });
@@ -221,6 +270,7 @@ export class LiveStreamService {
 
   #onRunning(stream: LiveStream): void {
     if (stream.ending || !stream.markRunning()) return;
+    this.#persist(stream);
     this.options.host.event(stream.room, 'live_stream.started', { live_stream: stream.info() });
     this.options.host.publish(stream.room);
   }
@@ -241,6 +291,7 @@ export class LiveStreamService {
     if (stream.ending) return stream.ending;
     if (outcome.status === 'stopped') {
       stream.markStopping(outcome.by);
+      this.#persist(stream);
       this.options.host.publish(stream.room);
     }
     stream.ending = this.#finish(stream, outcome);
@@ -252,6 +303,7 @@ export class LiveStreamService {
     await stream.opening;
     await this.#stopRendition(stream);
     stream.markEnded(outcome);
+    this.#persist(stream);
     // A stop on request unlists it; a failure stays listed (with its reason) until stopped or replaced.
     if (outcome.status === 'stopped' && this.#byRoom.get(room.name) === stream) this.#byRoom.delete(room.name);
     const info = stream.info();
@@ -262,6 +314,7 @@ export class LiveStreamService {
     await this.options.host.release(room);
     // After the composite is released: a long remux holds no encoder.
     await finishRecording(this.options.recordings, stream, this.options.host, outcome);
+    if (stream.recorded) this.#persist(stream); // with its assets
     this.#forgetOld();
   }
 
@@ -280,10 +333,16 @@ export class LiveStreamService {
     await rm(stream.spec.dir, { recursive: true, force: true });
   }
 
+  /** Ended live streams beyond the limit are forgotten, records included; those of earlier runs first (they are older). */
   #forgetOld(): void {
     const limit = this.options.historyLimit ?? 100;
     const ended = [...this.#streams.values()].filter((s) => !s.active && this.#byRoom.get(s.room.name) !== s);
-    for (const stream of ended.slice(0, Math.max(0, ended.length - limit))) this.#streams.delete(stream.id);
+    const excess = this.#history.size + ended.length - limit;
+    const left = excess - this.#history.forgetOldest(excess);
+    for (const stream of ended.slice(0, Math.max(0, left))) {
+      this.#streams.delete(stream.id);
+      this.#persist(stream, 'remove');
+    }
   }
 
   #find(id: string): LiveStream {

@@ -16,9 +16,17 @@ export interface RecordingStoreOptions {
   dir: string;
   /** Prefix of asset URLs (PUBLIC_URL); empty: paths on this server. */
   publicUrl?: string;
+  /** Signs asset URLs handed out (HLS_SIGNED_URLS); what is stored stays unsigned. */
+  signUrl?: (url: string) => string;
   ffmpeg: string;
   /** The operator's log: why an asset could not be made, in detail. */
   log?: (error: unknown, what: string) => void;
+}
+
+/** Who must hear of a recording's end or deletion (the live stream records that link to it). */
+export interface RecordingWatcher {
+  finished(recording: RecordingInfo): void;
+  deleted(id: string): void;
 }
 
 export interface NewRecording {
@@ -35,8 +43,13 @@ export interface NewRecording {
  */
 export class RecordingStore {
   readonly #states = new Map<string, RecordingState>();
+  readonly #watchers = new Set<RecordingWatcher>();
 
   constructor(readonly options: RecordingStoreOptions) {}
+
+  watch(watcher: RecordingWatcher): void {
+    this.#watchers.add(watcher);
+  }
 
   dirOf(id: string): string {
     return join(this.options.dir, id);
@@ -96,7 +109,7 @@ export class RecordingStore {
    */
   async finish(id: string, error: string | null = null): Promise<RecordingInfo | undefined> {
     const state = this.#states.get(id);
-    if (!state || state.status !== 'recording') return state && info(state);
+    if (!state || state.status !== 'recording') return state && this.#signed(info(state));
     const dir = this.dirOf(id);
     state.renditions = await renditionsIn(dir);
     const context = { dir, baseUrl: `${this.options.publicUrl ?? ''}/recordings/${id}`, ffmpeg: this.options.ffmpeg, log: this.options.log };
@@ -110,7 +123,8 @@ export class RecordingStore {
     state.error = outcome.error ?? error;
     state.status = outcome.error ? 'failed' : 'ready';
     await writeState(dir, state).catch((failure: unknown) => this.options.log?.(failure, 'write a recording state'));
-    return info(state);
+    this.#tell((w) => w.finished(info(state)));
+    return this.#signed(info(state));
   }
 
   /** A recorded live stream that never started: as if it had never been. */
@@ -121,13 +135,13 @@ export class RecordingStore {
   }
 
   list(): RecordingInfo[] {
-    return [...this.#states.values()].sort((a, b) => a.created_at.localeCompare(b.created_at)).map(info);
+    return [...this.#states.values()].sort((a, b) => a.created_at.localeCompare(b.created_at)).map((s) => this.#signed(info(s)));
   }
 
   get(id: string): RecordingInfo {
     const state = this.#states.get(id);
     if (!state) throw new AppError('not_found', `no recording ${id}`);
-    return info(state);
+    return this.#signed(info(state));
   }
 
   /** Removes a recording and its files; refused while its live stream still records. */
@@ -136,6 +150,7 @@ export class RecordingStore {
     if (!state) throw new AppError('not_found', `no recording ${id}`);
     if (state.status === 'recording') throw new AppError('conflict', `recording ${id} is still being made; stop its live stream first`);
     this.#states.delete(id);
+    this.#tell((w) => w.deleted(id));
     await rm(this.dirOf(id), { recursive: true, force: true });
   }
 
@@ -154,6 +169,23 @@ export class RecordingStore {
     const kind = name === undefined || rest.length > 0 ? undefined : parseMediaName(name)?.kind;
     if (!kind || kind === 'part' || !state.renditions.some((r) => r === rendition)) return undefined;
     return join(this.dirOf(id), rendition as Quality, name!);
+  }
+
+  /** What leaves the store carries signed URLs (fresh each time); what it keeps does not. */
+  #signed(recording: RecordingInfo): RecordingInfo {
+    const sign = this.options.signUrl;
+    return sign ? { ...recording, assets: recording.assets.map((a) => ({ ...a, url: sign(a.url) })) } : recording;
+  }
+
+  /** A watcher that throws must not break the store (nor the other watchers). */
+  #tell(call: (watcher: RecordingWatcher) => void): void {
+    for (const watcher of this.#watchers) {
+      try {
+        call(watcher);
+      } catch (error) {
+        this.options.log?.(error, 'tell a recording watcher');
+      }
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Quality, RecordingAsset, RecordingStatus } from '@roomcast/protocol';
 
 export const STATE_NAME = 'recording.json';
@@ -18,21 +18,30 @@ export interface RecordingState {
   error: string | null;
 }
 
-/** Write then rename: a crash leaves the old state or the new one, never half of either. */
+/** Write then rename: a crash leaves the old file or the new one, never half of either. */
+export async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.tmp`);
+  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`);
+  await rename(temp, path);
+}
+
+/** The JSON in `path`, or undefined if there is none or it does not parse. */
+export async function readJson(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function writeState(dir: string, state: RecordingState): Promise<void> {
-  const temp = join(dir, `.${STATE_NAME}.tmp`);
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`);
-  await rename(temp, join(dir, STATE_NAME));
+  await writeJsonAtomically(join(dir, STATE_NAME), state);
 }
 
 /** The state in `dir`, or undefined if there is none or it is not a recording's. */
 export async function readState(dir: string): Promise<RecordingState | undefined> {
-  const text = await readFile(join(dir, STATE_NAME), 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  try {
-    const state = JSON.parse(text) as RecordingState;
-    return typeof state.id === 'string' && Array.isArray(state.renditions) ? state : undefined;
-  } catch {
-    return undefined;
-  }
+  const state = (await readJson(join(dir, STATE_NAME))) as RecordingState | undefined;
+  return typeof state?.id === 'string' && Array.isArray(state.renditions) ? state : undefined;
 }
