@@ -7,13 +7,14 @@ export type Kind =
   | 'video_decoder' // per-track VP8 → tile FFmpeg
   | 'audio_decoder' // per-track Opus → PCM FFmpeg
   | 'relay' // per-destination copy relay FFmpeg
+  | 'hls_remux' // per-rendition FLV → fragmented MP4 copy remux feeding the HLS packager
   | 'other_egress' // any other FFmpeg the egress starts (placeholder tiles)
   | 'publisher' // synthetic participants: remote in real life, not egress
   | 'reader' // the benchmark's first-frame players
   | 'nginx' // the RTMP destination
   | 'sfu_worker'; // mediasoup worker
 
-export const EGRESS_FFMPEG: ReadonlySet<Kind> = new Set(['encoder', 'video_decoder', 'audio_decoder', 'relay', 'other_egress']);
+export const EGRESS_FFMPEG: ReadonlySet<Kind> = new Set(['encoder', 'video_decoder', 'audio_decoder', 'relay', 'hls_remux', 'other_egress']);
 
 /** What a descendant of this process is, from its command line (see packages/egress/src/args). */
 export function classify(s: ProcSample, self = process.pid): Kind {
@@ -26,6 +27,8 @@ export function classify(s: ProcSample, self = process.pid): Kind {
   if (c.includes(' libx264 ')) return 'encoder';
   if (c.includes(' -f sdp ')) return c.includes(' -an ') ? 'video_decoder' : 'audio_decoder';
   if (c.includes(' -c copy ') && /\srtmps?:\/\//.test(c)) return 'relay';
+  // hlsRemuxArgs: the encode's FLV in, fragmented MP4 out (a copy, like a relay, but to the packager).
+  if (c.includes(' -f flv -i pipe:0 ') && c.includes(' -f mp4 ')) return 'hls_remux';
   return 'other_egress';
 }
 

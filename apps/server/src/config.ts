@@ -62,6 +62,14 @@ const EnvSchema = z.object({
   HLS_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'roomcast-hls')),
   /** Recordings of live streams; kept until deleted (default <HLS_DIR>/recordings). */
   RECORDINGS_DIR: z.string().min(1).optional(),
+  /** Finished recordings are uploaded to this bucket (credentials: the AWS SDK's default chain); unset: no upload. */
+  RECORDINGS_S3_BUCKET: z.string().min(1).optional(),
+  RECORDINGS_S3_PREFIX: z.string().default('recordings/'),
+  /** S3-compatible stores (MinIO, R2…); unset: AWS. Credentials never go in this URL. */
+  RECORDINGS_S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  RECORDINGS_S3_REGION: z.string().min(1).default('us-east-1'),
+  RECORDINGS_S3_FORCE_PATH_STYLE: bool.default(false),
+  RECORDINGS_S3_DELETE_LOCAL: bool.default(false),
   /** Signed playback and recording URLs (`?exp=&sig=`); off: the random id alone is the capability. */
   HLS_SIGNED_URLS: bool.default(false),
   HLS_URL_SECRET: z.string().min(16).optional(),
@@ -116,11 +124,22 @@ export interface Config {
     hlsDir: string;
     /** Where recorded live streams write theirs, kept after they end (checked writable at start). */
     recordingsDir: string;
+    /** RECORDINGS_S3_*: where finished recordings are uploaded; none: kept locally only. */
+    recordingsS3?: RecordingsS3Config;
   };
   /** Prefix of URLs handed out (HLS playback), e.g. https://rooms.example.com; none: paths on this server. */
   publicUrl?: string;
   /** HLS_SIGNED_URLS: playback and recording URLs signed with this secret, valid ttlS; none: unsigned. */
   hlsSigning?: UrlSigning;
+}
+
+export interface RecordingsS3Config {
+  bucket: string;
+  prefix: string;
+  endpoint?: string;
+  region: string;
+  forcePathStyle: boolean;
+  deleteLocal: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -187,9 +206,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       destinations: { allowPrivate: e.EGRESS_ALLOW_PRIVATE_DESTINATIONS, allowlist: e.EGRESS_DESTINATION_ALLOWLIST },
       hlsDir: path.resolve(e.HLS_DIR),
       recordingsDir,
+      recordingsS3: recordingsS3(e),
     },
     publicUrl: e.PUBLIC_URL,
     hlsSigning,
+  };
+}
+
+/** Unset bucket: no upload. An endpoint with user:password would put a secret in logs and URLs: refused. */
+function recordingsS3(e: Env): RecordingsS3Config | undefined {
+  if (e.RECORDINGS_S3_BUCKET === undefined) return undefined;
+  const endpoint = e.RECORDINGS_S3_ENDPOINT === undefined ? undefined : new URL(e.RECORDINGS_S3_ENDPOINT);
+  if (endpoint && (endpoint.username || endpoint.password)) {
+    throw new ConfigError('invalid configuration: RECORDINGS_S3_ENDPOINT must not hold credentials (use AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)');
+  }
+  return {
+    bucket: e.RECORDINGS_S3_BUCKET,
+    prefix: e.RECORDINGS_S3_PREFIX,
+    endpoint: endpoint && e.RECORDINGS_S3_ENDPOINT!.replace(/\/+$/, ''),
+    region: e.RECORDINGS_S3_REGION,
+    forcePathStyle: e.RECORDINGS_S3_FORCE_PATH_STYLE,
+    deleteLocal: e.RECORDINGS_S3_DELETE_LOCAL,
   };
 }
 

@@ -49,6 +49,7 @@ export async function startServer(config: Config, options: { logStream?: { write
     placeholderColor: '#344054',
     hlsDir: config.egress.hlsDir,
     recordingsDir: config.egress.recordingsDir,
+    recordingsS3: config.egress.recordingsS3,
     publicUrl: config.publicUrl,
     signUrl: config.hlsSigning && urlSigner(config.hlsSigning),
     relay: {

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Sfu } from '@roomcast/sfu';
+import type { Sfu } from '@roomcast/sfu';
 import type { EgressState, RtmpBroadcastInfo, WebhookEventType } from '@roomcast/protocol';
-import { DestinationPolicy } from './destinations/DestinationPolicy.js';
 import { ALL_DESTINATIONS_FAILED, EgressService } from './EgressService.js';
-import { drawtextSupport } from './ffmpeg/drawtextSupport.js';
-import { ffmpegPath } from './ffmpeg/ffmpegPath.js';
 import { ffmpegChildren } from './testing/childProcesses.js';
+import { startTestEgress } from './testing/testEgress.js';
 import { closedLoopbackPort } from './testing/loopback.js';
 
 
@@ -27,31 +25,9 @@ describe('EgressService (real worker, FFmpeg; destinations that refuse)', () => 
   const stateOf = (room: string): EgressState => sfu.room(room).egress;
 
   beforeAll(async () => {
-    sfu = await Sfu.create({
-      workers: { size: 1, rtcMinPort: 48400, rtcMaxPort: 48599 },
-      webRtc: { listenIps: [{ ip: '127.0.0.1' }], initialAvailableOutgoingBitrate: 1_000_000, mediaTimeoutMs: 60_000 },
-      maxRooms: 10,
-    });
-    egress = new EgressService(sfu, {
-      rtpPorts: { min: 48600, max: 48799 },
-      maxDestinationsPerRoom: 4,
-      maxDestinationsPerServer: 8,
-      maxComposites: 1,
-      background: '#101828',
-      placeholderColor: '#344054',
-      relay: {
-        maxRetries: 0,
-        retryBaseMs: 100,
-        stallBytes: 8 * 1024 * 1024,
-        ioTimeoutMs: 2000,
-        tls: { verify: true },
-        destinations: new DestinationPolicy({ allowPrivate: true }),
-      },
-    });
+    ({ sfu, egress } = await startTestEgress({ portBase: 48400, ioTimeoutMs: 2000 }));
     egress.on('event', (room, type, data) => events.push({ room: room.name, type, data }));
     refusing = `rtmp://127.0.0.1:${await closedLoopbackPort()}/live`;
-    // Probed once and cached: the starts below race only with FFmpeg's spawn.
-    await drawtextSupport(ffmpegPath());
   });
 
   afterAll(async () => {

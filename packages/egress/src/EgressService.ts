@@ -29,6 +29,10 @@ import type { HlsOutput } from './live/LiveRendition.js';
 import { ROOM_CLOSED } from './live/liveStreamRequest.js';
 import { LiveStreamService } from './live/LiveStreamService.js';
 import { RecordingStore } from './recordings/RecordingStore.js';
+import { S3Uploader, type S3UploaderOptions } from './recordings/S3Uploader.js';
+
+/** How long a shutdown lets recording uploads go on before aborting them (the next start retries). */
+const UPLOAD_SHUTDOWN_GRACE_MS = 3000;
 
 export interface EgressServiceOptions {
   /** UDP ports where FFmpeg decoders receive RTP from mediasoup (loopback only). */
@@ -55,6 +59,8 @@ export interface EgressServiceOptions {
   signUrl?: (url: string) => string;
   /** Makes HLS renditions (HlsRendition unless a test says otherwise). */
   hls?: HlsOutput;
+  /** RECORDINGS_S3_*: upload finished recordings to this bucket; none: local files only. */
+  recordingsS3?: Omit<S3UploaderOptions, 'log'>;
 }
 
 export interface EgressServiceEvents extends Record<string, unknown[]> {
@@ -119,6 +125,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
       signUrl: options.signUrl,
       ffmpeg: ffmpegPath(),
       log: (error, what) => this.safeEmit('backgroundError', error, what),
+      uploader: options.recordingsS3 && new S3Uploader({ ...options.recordingsS3, log: (error, what) => this.safeEmit('backgroundError', error, what) }),
     });
     this.liveStreams = new LiveStreamService({
       hls: options.hls ?? hlsOutput,
@@ -200,6 +207,8 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
 
   /** Graceful shutdown: every broadcast is stopped cleanly, starting ones included. */
   async close(): Promise<void> {
+    // Uploads may go on a little while live streams finalize, never hold the shutdown long.
+    this.recordings.options.uploader?.shutdown(UPLOAD_SHUTDOWN_GRACE_MS);
     // Live streams first: each flushes its last part (and ENDLIST when recorded) while the encoder still runs.
     await this.liveStreams.close();
     for (const starting of this.#starting.values()) starting.cancelled = true;
@@ -207,6 +216,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     await Promise.all([...this.composites.values()].map((c) => c.stop()));
     this.composites.clear();
     this.#ended.clear();
+    this.recordings.options.uploader?.close();
     // Only when empty: another server in this process (tests) may still use it.
     await rmdir(processTempRoot()).catch(() => undefined);
   }

@@ -9,6 +9,7 @@ export {
 export { FfmpegProcess, describeFfmpegExit, type FfmpegExit, type FfmpegSpawnOptions } from './ffmpeg/FfmpegProcess.js';
 export { drawtextSupport, type DrawtextSupport } from './ffmpeg/drawtextSupport.js';
 export { EgressService, type EgressServiceOptions, type EgressServiceEvents } from './EgressService.js';
+export { S3Uploader, STORAGE_FAILURES, type S3UploaderOptions, type UploadOutcome } from './recordings/S3Uploader.js';
 export { LiveStreamService, type LivePlayback } from './live/LiveStreamService.js';
 export type { LiveRendition } from './live/LiveRendition.js';
 export { HlsRendition, HLS_FAILURES, type HlsRenditionOptions, type HlsRenditionEvents } from './hls/HlsRendition.js';

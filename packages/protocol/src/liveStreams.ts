@@ -38,11 +38,23 @@ export const StartLiveStreamBodySchema = z.strictObject({
 });
 export type StartLiveStreamBody = z.infer<typeof StartLiveStreamBodySchema>;
 
+/** Where an asset was uploaded (RECORDINGS_S3_BUCKET): the key of its master playlist or MP4; `url` when known. */
+export const RecordingStorageSchema = z.object({
+  bucket: z.string(),
+  key: z.string(),
+  url: z.string().optional(),
+});
+export type RecordingStorage = z.infer<typeof RecordingStorageSchema>;
+
 export const RecordingAssetSchema = z.object({
   type: z.enum(['hls_vod', 'mp4']),
   url: z.string(),
   duration_s: z.number(),
   size_bytes: z.number().int(),
+  /** Set once every file of the asset is in the bucket (uploads configured). */
+  storage: RecordingStorageSchema.optional(),
+  /** Why the upload failed, as a fixed phrase; the local files stay and are served. */
+  storage_error: z.string().optional(),
 });
 export type RecordingAsset = z.infer<typeof RecordingAssetSchema>;
 

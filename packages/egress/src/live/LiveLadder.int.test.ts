@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStreamActor, WebhookEventType } from '@roomcast/protocol';
-import { Sfu } from '@roomcast/sfu';
-import { DestinationPolicy } from '../destinations/DestinationPolicy.js';
+import type { Sfu } from '@roomcast/sfu';
 import { EgressService } from '../EgressService.js';
-import { drawtextSupport } from '../ffmpeg/drawtextSupport.js';
-import { ffmpegPath } from '../ffmpeg/ffmpegPath.js';
 import { SyntheticPublisher } from '../synthetic/SyntheticPublisher.js';
 import { decoderChildren, ffmpegChildren } from '../testing/childProcesses.js';
+import { startTestEgress } from '../testing/testEgress.js';
 import { silentIngest } from '../testing/silentIngest.js';
 
 const API: LiveStreamActor = { type: 'api', identity: null };
@@ -27,32 +25,12 @@ describe('an ABR ladder: one composite, one encode per quality (real worker, FFm
 
   beforeAll(async () => {
     hlsDir = await mkdtemp(join(tmpdir(), 'ladder-int-'));
-    sfu = await Sfu.create({
-      workers: { size: 1, rtcMinPort: 44200, rtcMaxPort: 44399 },
-      webRtc: { listenIps: [{ ip: '127.0.0.1' }], initialAvailableOutgoingBitrate: 1_000_000, mediaTimeoutMs: 60_000 },
-      maxRooms: 4,
-    });
-    egress = new EgressService(sfu, {
-      rtpPorts: { min: 44400, max: 44599 },
-      maxDestinationsPerRoom: 4,
-      maxDestinationsPerServer: 8,
-      maxComposites: 1,
-      background: '#101828',
-      placeholderColor: '#344054',
-      hlsDir,
+    ({ sfu, egress } = await startTestEgress({
+      portBase: 44200,
       // Fast restarts: a killed encode is back within 50 ms.
-      encoderRestart: { initialDelayMs: 50, maxDelayMs: 50, healthyAfterMs: 60_000, maxRestarts: 3, windowMs: 60_000 },
-      relay: {
-        maxRetries: 0,
-        retryBaseMs: 100,
-        stallBytes: 8 * 1024 * 1024,
-        ioTimeoutMs: 60_000,
-        tls: { verify: true },
-        destinations: new DestinationPolicy({ allowPrivate: true }),
-      },
-    });
+      egress: { hlsDir, encoderRestart: { initialDelayMs: 50, maxDelayMs: 50, healthyAfterMs: 60_000, maxRestarts: 3, windowMs: 60_000 } },
+    }));
     egress.on('event', (_room, type, data) => events.push({ type, data }));
-    await drawtextSupport(ffmpegPath());
     const room = await sfu.createRoom('ladder');
     publisher = await SyntheticPublisher.start(room, { identity: 'alice', name: 'Alice' });
   });
@@ -77,7 +55,8 @@ describe('an ABR ladder: one composite, one encode per quality (real worker, FFm
 
       // One composite (one set of decoders: the publisher's video and audio), two encodes.
       expect(egress.composites.size).toBe(1);
-      expect(decoderChildren()).toHaveLength(2);
+      // (Decoders start once the publisher's RTP is seen, which may be after the first part.)
+      await expect.poll(() => decoderChildren().length, { timeout: 10_000 }).toBe(2);
       expect(encoders()).toHaveLength(2);
       expect(composite.encodes.qualities).toEqual(['480p', '360p']);
       const [lower] = scaledTo('640:360');

@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStreamActor, WebhookEventType } from '@roomcast/protocol';
-import { Sfu } from '@roomcast/sfu';
-import { DestinationPolicy } from '../destinations/DestinationPolicy.js';
+import type { Sfu } from '@roomcast/sfu';
 import { EgressService } from '../EgressService.js';
-import { drawtextSupport } from '../ffmpeg/drawtextSupport.js';
-import { ffmpegPath } from '../ffmpeg/ffmpegPath.js';
 import { SyntheticPublisher } from '../synthetic/SyntheticPublisher.js';
 import { ffmpegChildren } from '../testing/childProcesses.js';
+import { startTestEgress } from '../testing/testEgress.js';
 import { closedLoopbackPort } from '../testing/loopback.js';
 import { silentIngest } from '../testing/silentIngest.js';
 
@@ -27,31 +25,9 @@ describe('live streams of a composite (real worker, FFmpeg, HLS packager)', () =
 
   beforeAll(async () => {
     hlsDir = await mkdtemp(join(tmpdir(), 'live-int-'));
-    sfu = await Sfu.create({
-      workers: { size: 1, rtcMinPort: 46400, rtcMaxPort: 46599 },
-      webRtc: { listenIps: [{ ip: '127.0.0.1' }], initialAvailableOutgoingBitrate: 1_000_000, mediaTimeoutMs: 60_000 },
-      maxRooms: 10,
-    });
-    egress = new EgressService(sfu, {
-      rtpPorts: { min: 46600, max: 46799 },
-      maxDestinationsPerRoom: 4,
-      maxDestinationsPerServer: 8,
-      maxComposites: 1,
-      background: '#101828',
-      placeholderColor: '#344054',
-      hlsDir,
-      relay: {
-        maxRetries: 0,
-        retryBaseMs: 100,
-        stallBytes: 8 * 1024 * 1024,
-        ioTimeoutMs: 60_000,
-        tls: { verify: true },
-        destinations: new DestinationPolicy({ allowPrivate: true }),
-      },
-    });
+    ({ sfu, egress } = await startTestEgress({ portBase: 46400, egress: { hlsDir } }));
     egress.on('event', (room, type, data) => events.push({ room: room.name, type, data }));
     refusing = `rtmp://127.0.0.1:${await closedLoopbackPort()}/live`;
-    await drawtextSupport(ffmpegPath());
     const room = await sfu.createRoom('show');
     publisher = await SyntheticPublisher.start(room, { identity: 'alice', name: 'Alice' });
   });

@@ -49,6 +49,8 @@ export async function finishRecording(
   const recording = await store.finish(stream.id, outcome.status === 'failed' ? outcome.reason : null);
   if (!recording) return;
   stream.assets = recording.assets;
+  // A shutdown interrupted its upload: the next start uploads it and announces it then.
+  if (store.uploadPending(stream.id)) return;
   host.event(stream.room, 'recording.ready', { live_stream: stream.info(), recording });
   if (!stream.room.closed) host.publish(stream.room);
 }

@@ -1,10 +1,12 @@
 import { access, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError, type Quality, QualitySchema, type RecordingInfo } from '@roomcast/protocol';
+import { AppError, type Quality, QualitySchema, type RecordingAsset, type RecordingInfo } from '@roomcast/protocol';
 import { qualityPreset } from '../composite/presets.js';
 import { parseMediaName, PLAYLIST_NAME } from '../hls/names.js';
 import { assetFailureOf, type AssetOutcome, makeAssets, MASTER_NAME, MP4_NAME } from './recordingAssets.js';
 import { readState, type RecordingState, writeState } from './recordingState.js';
+import { uploadRecording } from './recordingUpload.js';
+import type { S3Uploader } from './S3Uploader.js';
 
 /** Why a recording found unfinished at start has an error (a fixed phrase). */
 export const SERVER_STOPPED = 'the server stopped unexpectedly';
@@ -21,6 +23,8 @@ export interface RecordingStoreOptions {
   ffmpeg: string;
   /** The operator's log: why an asset could not be made, in detail. */
   log?: (error: unknown, what: string) => void;
+  /** RECORDINGS_S3_BUCKET: finished assets are uploaded before the recording is announced ready. */
+  uploader?: S3Uploader;
 }
 
 /** Who must hear of a recording's end or deletion (the live stream records that link to it). */
@@ -66,7 +70,7 @@ export class RecordingStore {
       this.#states.set(name, state);
       found.push(state);
     }
-    return found.filter((s) => s.status === 'recording');
+    return found.filter((s) => s.status === 'recording' || s.upload === 'pending');
   }
 
   /**
@@ -75,9 +79,15 @@ export class RecordingStore {
    */
   async recover(ready: (recording: RecordingInfo) => void): Promise<void> {
     for (const state of await this.load()) {
-      const recording = await this.finish(state.id, SERVER_STOPPED);
-      if (recording) ready(recording);
+      // Finished, but the last run stopped before its upload was done: upload again.
+      const recording = state.status === 'recording' ? await this.finish(state.id, SERVER_STOPPED) : await this.#upload(state);
+      if (recording && !this.uploadPending(state.id)) ready(recording);
     }
+  }
+
+  /** True while a finished recording's upload was interrupted (shutdown): the next start retries it. */
+  uploadPending(id: string): boolean {
+    return this.#states.get(id)?.upload === 'pending';
   }
 
   /** A recorded live stream starts: its directory and state, or a coded error if it cannot be written. */
@@ -122,7 +132,23 @@ export class RecordingStore {
     state.assets = outcome.assets;
     state.error = outcome.error ?? error;
     state.status = outcome.error ? 'failed' : 'ready';
+    if (this.options.uploader && state.assets.length > 0) state.upload = 'pending';
     await writeState(dir, state).catch((failure: unknown) => this.options.log?.(failure, 'write a recording state'));
+    return this.#upload(state);
+  }
+
+  /** Uploads a finished recording's assets if configured, then tells the watchers. */
+  async #upload(state: RecordingState): Promise<RecordingInfo | undefined> {
+    const { uploader } = this.options;
+    if (uploader && state.upload === 'pending') {
+      const outcome = await uploadRecording(uploader, this.dirOf(state.id), state);
+      if (this.#states.get(state.id) !== state) return undefined; // deleted meanwhile
+      if (outcome) {
+        state.assets = outcome;
+        state.upload = 'done';
+        await writeState(this.dirOf(state.id), state).catch((failure: unknown) => this.options.log?.(failure, 'write a recording state'));
+      }
+    }
     this.#tell((w) => w.finished(info(state)));
     return this.#signed(info(state));
   }
@@ -174,7 +200,9 @@ export class RecordingStore {
   /** What leaves the store carries signed URLs (fresh each time); what it keeps does not. */
   #signed(recording: RecordingInfo): RecordingInfo {
     const sign = this.options.signUrl;
-    return sign ? { ...recording, assets: recording.assets.map((a) => ({ ...a, url: sign(a.url) })) } : recording;
+    // An asset moved to the bucket (RECORDINGS_S3_DELETE_LOCAL) is not this server's to sign.
+    const signed = (a: RecordingAsset): RecordingAsset => (a.storage?.url === a.url ? a : { ...a, url: sign!(a.url) });
+    return sign ? { ...recording, assets: recording.assets.map(signed) } : recording;
   }
 
   /** A watcher that throws must not break the store (nor the other watchers). */

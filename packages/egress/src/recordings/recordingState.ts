@@ -16,6 +16,8 @@ export interface RecordingState {
   status: RecordingStatus;
   assets: RecordingAsset[];
   error: string | null;
+  /** RECORDINGS_S3_BUCKET: `pending` until every asset was uploaded or failed to (a restart retries it). */
+  upload?: 'pending' | 'done';
 }
 
 /** Write then rename: a crash leaves the old file or the new one, never half of either. */

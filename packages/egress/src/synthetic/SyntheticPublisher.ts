@@ -36,6 +36,8 @@ export interface SyntheticPublisherOptions {
   audio?: SyntheticAudioOptions | false;
   /** SIGTERM → SIGKILL grace on stop(), default 2000 ms. */
   stopGraceMs?: number;
+  /** Flash white and beep at the same instant every 2 s (avMarks.ts), for A/V offset benchmarks. */
+  avMarks?: boolean;
 }
 
 export interface SyntheticPublisherEvents extends Record<string, unknown[]> {
@@ -140,7 +142,7 @@ export class SyntheticPublisher extends TypedEmitter<SyntheticPublisherEvents> {
 
   #argsSpec(index: number, fontFile: string | undefined): SyntheticArgsSpec {
     const { video: videoOptions, audio: audioOptions } = this.options;
-    const spec: SyntheticArgsSpec = { name: this.options.name, marker: this.marker, startedAtMs: Date.now() };
+    const spec: SyntheticArgsSpec = { name: this.options.name, marker: this.marker, startedAtMs: Date.now(), avMarks: this.options.avMarks };
     if (this.video) {
       const size = { ...DEFAULT_VIDEO, ...(videoOptions || {}) };
       spec.video = { ...size, ...SYNTHETIC_VIDEO, port: this.video.transport.tuple.localPort, drawText: this.drawsText, fontFile };

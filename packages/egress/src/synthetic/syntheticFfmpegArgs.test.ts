@@ -38,6 +38,16 @@ describe('buildSyntheticFfmpegArgs', () => {
     expect(graph.match(/drawbox=/g)).toHaveLength(27);
   });
 
+  it('flashes and beeps together only when asked: a white frame last in the graph, a gated beep instead of the sine', () => {
+    const plain = buildSyntheticFfmpegArgs(base);
+    expect(valueOf(plain, '-i', 0)).not.toContain('h=ih:color=white');
+    expect(valueOf(plain, '-i', 1)).toBe('sine=frequency=440:sample_rate=48000');
+    const args = buildSyntheticFfmpegArgs({ ...base, avMarks: true });
+    expect(valueOf(args, '-i', 0)).toMatch(/,drawbox=x=0:y=0:w=iw:h=ih:color=white:t=fill:enable='lt\(mod\(n,30\),2\)'$/);
+    expect(valueOf(args, '-i', 1)).toMatch(/^aevalsrc=exprs='0\.5\*sin\(2\*PI\*1000\*t\)\*lt\(mod\(n\\,96000\)\\,4800\)':sample_rate=48000$/);
+    expect(args.filter((a) => a === '-re')).toHaveLength(2);
+  });
+
   it('leaves the text out when drawtext is unusable', () => {
     const args = buildSyntheticFfmpegArgs({ ...base, video: { ...video, drawText: false } });
     expect(valueOf(args, '-i', 0)).toBe('testsrc2=size=320x240:rate=15');

@@ -1,3 +1,4 @@
+import { beepSource, flashFilter } from './avMarks.js';
 import { clockBarcodeFilters } from './clockBarcode.js';
 
 /**
@@ -39,6 +40,11 @@ export interface SyntheticArgsSpec {
   video?: SyntheticVideoArgs;
   audio?: SyntheticAudioArgs;
   host?: string;
+  /**
+   * A/V sync marks (avMarks.ts): a white frame and a 1 kHz beep at the same instant every 2 s;
+   * the audio is silent between beeps (the tone's frequency is then unused).
+   */
+  avMarks?: boolean;
 }
 
 /** Keyframes every 2 s: FFmpeg's RTP sender ignores PLIs, so late joiners wait at most that long. */
@@ -50,7 +56,7 @@ export function buildSyntheticFfmpegArgs(spec: SyntheticArgsSpec): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning'];
   // Inputs: each lavfi source is read at its native rate (-re), so the output is realtime.
   if (spec.video) args.push('-re', '-f', 'lavfi', '-i', videoSourceGraph(spec.video, spec));
-  if (spec.audio) args.push('-re', '-f', 'lavfi', '-i', `sine=frequency=${spec.audio.frequency}:sample_rate=48000`);
+  if (spec.audio) args.push('-re', '-f', 'lavfi', '-i', spec.avMarks ? beepSource() : `sine=frequency=${spec.audio.frequency}:sample_rate=48000`);
   // The marker rides on the first output as harmless metadata (RTP carries no metadata).
   args.push('-metadata', `comment=${spec.marker}`);
   if (spec.video) args.push(...videoOutputArgs(spec.video, host));
@@ -62,6 +68,7 @@ function videoSourceGraph(video: SyntheticVideoArgs, spec: SyntheticArgsSpec): s
   const filters = [`testsrc2=size=${video.width}x${video.height}:rate=${video.fps}`];
   if (video.drawText) filters.push(drawtextFilter(video, spec));
   if (video.clockBarcode) filters.push(...clockBarcodeFilters(spec.startedAtMs));
+  if (spec.avMarks) filters.push(flashFilter(video.fps));
   return filters.join(',');
 }
 
