@@ -14,6 +14,7 @@ import {
 } from '@roomcast/protocol';
 import { type Room, type Sfu, TypedEmitter } from '@roomcast/sfu';
 import { addStats, CompositeEgress, type CompositeStats } from './composite/CompositeEgress.js';
+import { checkBroadcastRequest } from './fanout/broadcastRequest.js';
 import type { CompositeRequest } from './composite/CompositeRequest.js';
 import { ENCODER_FAILED } from './composite/EncoderSupervisor.js';
 import { DEFAULT_QUALITY } from './composite/presets.js';
@@ -222,23 +223,11 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   #validate(room: Room, body: StartRtmpBroadcastsBody, running: CompositeEgress | undefined): void {
-    const names = body.broadcasts.map((b) => b.name);
-    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-    if (duplicate) throw new AppError('conflict', `broadcast name "${duplicate}" is used twice in this request`);
-    const live = [...(running?.relays.values() ?? [])].filter((r) => r.status !== 'failed' && r.status !== 'stopped');
-    const taken = names.find((n) => live.some((r) => r.name === n));
-    if (taken) throw new AppError('conflict', `a broadcast named "${taken}" already exists in room ${room.name}`);
-    if (running && body.quality && body.quality !== running.quality) {
-      throw new AppError('conflict', `room ${room.name} is already broadcasting at ${running.quality}; stop it first to change quality`);
-    }
-    if (live.length + names.length > this.options.maxDestinationsPerRoom) {
-      throw new AppError('limit_exceeded', `at most ${this.options.maxDestinationsPerRoom} destinations per room`);
-    }
-    const serverWide = [...this.composites.values()].reduce((n, c) => n + c.relays.size, 0);
-    if (serverWide + names.length > this.options.maxDestinationsPerServer) {
-      throw new AppError('limit_exceeded', `this server sends at most ${this.options.maxDestinationsPerServer} broadcasts at once`);
-    }
+    const relaysOnServer = [...this.composites.values()].reduce((n, c) => n + c.relays.size, 0);
+    const context = { roomName: room.name, running: running && { relays: running.relays.values(), quality: running.quality }, relaysOnServer };
+    checkBroadcastRequest(body, context, this.options);
   }
+
 
   /**
    * The room's composite for a new output: the running one, or one started for it. Another request
