@@ -3,7 +3,7 @@ import type { Sfu } from '@roomcast/sfu';
 import type { EgressState, RtmpBroadcastInfo, WebhookEventType } from '@roomcast/protocol';
 import { ALL_DESTINATIONS_FAILED, EgressService } from './EgressService.js';
 import { ffmpegChildren } from './testing/childProcesses.js';
-import { startTestEgress } from './testing/testEgress.js';
+import { startTestEgress, type TestEgress } from './testing/testEgress.js';
 import { closedLoopbackPort } from './testing/loopback.js';
 
 
@@ -20,19 +20,20 @@ describe('EgressService (real worker, FFmpeg; destinations that refuse)', () => 
   let sfu: Sfu;
   let egress: EgressService;
   let refusing: string;
+  let test: TestEgress | undefined;
   const events: Array<{ room: string; type: WebhookEventType; data: Record<string, unknown> }> = [];
   const body = (name = 'main') => ({ quality: '360p' as const, broadcasts: [{ name, stream_url: refusing, stream_key: 'k' }] });
   const stateOf = (room: string): EgressState => sfu.room(room).egress;
 
   beforeAll(async () => {
-    ({ sfu, egress } = await startTestEgress({ portBase: 48400, ioTimeoutMs: 2000 }));
+    test = await startTestEgress({ portBase: 48400, ioTimeoutMs: 2000 });
+    ({ sfu, egress } = test);
     egress.on('event', (room, type, data) => events.push({ room: room.name, type, data }));
     refusing = `rtmp://127.0.0.1:${await closedLoopbackPort()}/live`;
   });
 
   afterAll(async () => {
-    await egress.close();
-    sfu.close();
+    await test?.close();
   });
 
   it('leaves no composite when the room is deleted in the same tick as the start', async () => {

@@ -1,13 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStreamActor, WebhookEventType } from '@roomcast/protocol';
 import type { Sfu } from '@roomcast/sfu';
 import { EgressService } from '../EgressService.js';
 import { SyntheticPublisher } from '../synthetic/SyntheticPublisher.js';
 import { decoderChildren, ffmpegChildren } from '../testing/childProcesses.js';
-import { startTestEgress } from '../testing/testEgress.js';
+import { startTestEgress, type TestEgress } from '../testing/testEgress.js';
 import { silentIngest } from '../testing/silentIngest.js';
 
 const API: LiveStreamActor = { type: 'api', identity: null };
@@ -19,17 +16,17 @@ const scaledTo = (size: string) => encoders().filter((p) => p.argv.includes(`sca
 describe('an ABR ladder: one composite, one encode per quality (real worker, FFmpeg, HLS packager)', () => {
   let sfu: Sfu;
   let egress: EgressService;
-  let hlsDir: string;
+  let test: TestEgress | undefined;
   let publisher: SyntheticPublisher;
   const events: Array<{ type: WebhookEventType; data: Record<string, unknown> }> = [];
 
   beforeAll(async () => {
-    hlsDir = await mkdtemp(join(tmpdir(), 'ladder-int-'));
-    ({ sfu, egress } = await startTestEgress({
+    test = await startTestEgress({
       portBase: 44200,
       // Fast restarts: a killed encode is back within 50 ms.
-      egress: { hlsDir, encoderRestart: { initialDelayMs: 50, maxDelayMs: 50, healthyAfterMs: 60_000, maxRestarts: 3, windowMs: 60_000 } },
-    }));
+      egress: { encoderRestart: { initialDelayMs: 50, maxDelayMs: 50, healthyAfterMs: 60_000, maxRestarts: 3, windowMs: 60_000 } },
+    });
+    ({ sfu, egress } = test);
     egress.on('event', (_room, type, data) => events.push({ type, data }));
     const room = await sfu.createRoom('ladder');
     publisher = await SyntheticPublisher.start(room, { identity: 'alice', name: 'Alice' });
@@ -37,9 +34,7 @@ describe('an ABR ladder: one composite, one encode per quality (real worker, FFm
 
   afterAll(async () => {
     await publisher?.stop();
-    await egress?.close();
-    sfu?.close();
-    await rm(hlsDir, { recursive: true, force: true });
+    await test?.close();
   });
 
   it('RTMP at 480p plus HLS 480p/360p: one compositor, two encodes; a crash restarts one; stopping the HLS stops only the lower encode', async () => {

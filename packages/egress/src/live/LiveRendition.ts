@@ -1,7 +1,7 @@
 import type { TypedEmitter } from '@roomcast/sfu';
-import type { EgressLog } from '../destinations/DestinationPolicy.js';
 import type { FlvFanout } from '../fanout/FlvFanout.js';
-import type { HlsRenditionEvents } from '../hls/HlsRendition.js';
+import type { HlsRenditionEvents, HlsRenditionOptions } from '../hls/HlsRendition.js';
+import type { MasterVariant } from '../hls/masterPlaylist.js';
 
 /**
  * What a live stream needs of an HLS rendition (packages/egress/src/hls, HlsRendition): the live
@@ -28,26 +28,9 @@ export interface LiveRendition extends Pick<TypedEmitter<HlsRenditionEvents>, 'o
 }
 
 /** HlsRenditionOptions, as far as a live stream sets them. */
-export interface LiveRenditionOptions {
-  dir: string;
-  name: string;
-  width: number;
-  height: number;
-  frameRate: number;
-  bandwidth: number;
-  keepAll?: boolean;
-  /** Where the details of a failure go (users see a fixed phrase). */
-  log?: EgressLog;
-}
+export type LiveRenditionOptions = Pick<HlsRenditionOptions, 'dir' | 'name' | 'width' | 'height' | 'frameRate' | 'bandwidth' | 'keepAll' | 'log'>;
 
-export interface MasterVariant {
-  uri: string;
-  bandwidth: number;
-  width: number;
-  height: number;
-  codecs: string;
-  frameRate: number;
-}
+export type { MasterVariant };
 
 /** How live streams make renditions and master playlists: HlsRendition in production, fakes in unit tests. */
 export interface HlsOutput {

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStreamActor, WebhookEventType } from '@roomcast/protocol';
@@ -7,7 +6,7 @@ import type { Sfu } from '@roomcast/sfu';
 import { EgressService } from '../EgressService.js';
 import { SyntheticPublisher } from '../synthetic/SyntheticPublisher.js';
 import { ffmpegChildren } from '../testing/childProcesses.js';
-import { startTestEgress } from '../testing/testEgress.js';
+import { startTestEgress, type TestEgress } from '../testing/testEgress.js';
 import { closedLoopbackPort } from '../testing/loopback.js';
 import { silentIngest } from '../testing/silentIngest.js';
 
@@ -17,6 +16,7 @@ describe('live streams of a composite (real worker, FFmpeg, HLS packager)', () =
   let sfu: Sfu;
   let egress: EgressService;
   let hlsDir: string;
+  let test: TestEgress | undefined;
   let refusing: string;
   let publisher: SyntheticPublisher;
   const events: Array<{ room: string; type: WebhookEventType; data: Record<string, unknown> }> = [];
@@ -24,8 +24,8 @@ describe('live streams of a composite (real worker, FFmpeg, HLS packager)', () =
   const otherFfmpeg = () => ffmpegChildren().filter((p) => p.pid !== publisher.pid);
 
   beforeAll(async () => {
-    hlsDir = await mkdtemp(join(tmpdir(), 'live-int-'));
-    ({ sfu, egress } = await startTestEgress({ portBase: 46400, egress: { hlsDir } }));
+    test = await startTestEgress({ portBase: 46400 });
+    ({ sfu, egress, hlsDir } = test);
     egress.on('event', (room, type, data) => events.push({ room: room.name, type, data }));
     refusing = `rtmp://127.0.0.1:${await closedLoopbackPort()}/live`;
     const room = await sfu.createRoom('show');
@@ -34,9 +34,7 @@ describe('live streams of a composite (real worker, FFmpeg, HLS packager)', () =
 
   afterAll(async () => {
     await publisher?.stop();
-    await egress?.close();
-    sfu?.close();
-    await rm(hlsDir, { recursive: true, force: true });
+    await test?.close();
   });
 
   it('validates before changing anything', async () => {

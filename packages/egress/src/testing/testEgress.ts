@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Sfu } from '@roomcast/sfu';
 import { DestinationPolicy } from '../destinations/DestinationPolicy.js';
 import { EgressService, type EgressServiceOptions } from '../EgressService.js';
@@ -17,8 +20,18 @@ export interface TestEgressOptions {
  * small limits, destinations on loopback allowed, relays that give up at once. FFmpeg's drawtext
  * support is probed before it returns, so tests that race a start race only FFmpeg's spawn.
  */
-export async function startTestEgress(options: TestEgressOptions): Promise<{ sfu: Sfu; egress: EgressService }> {
+export interface TestEgress {
+  sfu: Sfu;
+  egress: EgressService;
+  /** A fresh temp directory for HLS and recordings, removed by close(). */
+  hlsDir: string;
+  /** Closes the egress, then the SFU, then removes hlsDir. */
+  close(): Promise<void>;
+}
+
+export async function startTestEgress(options: TestEgressOptions): Promise<TestEgress> {
   const { portBase } = options;
+  const hlsDir = await mkdtemp(join(tmpdir(), 'egress-int-'));
   const sfu = await Sfu.create({
     workers: { size: 1, rtcMinPort: portBase, rtcMaxPort: portBase + 199 },
     webRtc: { listenIps: [{ ip: '127.0.0.1' }], initialAvailableOutgoingBitrate: 1_000_000, mediaTimeoutMs: 60_000 },
@@ -31,6 +44,7 @@ export async function startTestEgress(options: TestEgressOptions): Promise<{ sfu
     maxComposites: 1,
     background: '#101828',
     placeholderColor: '#344054',
+    hlsDir,
     relay: {
       maxRetries: 0,
       retryBaseMs: 100,
@@ -42,5 +56,10 @@ export async function startTestEgress(options: TestEgressOptions): Promise<{ sfu
     ...options.egress,
   });
   await drawtextSupport(ffmpegPath());
-  return { sfu, egress };
+  const close = async (): Promise<void> => {
+    await egress.close();
+    sfu.close();
+    await rm(hlsDir, { recursive: true, force: true });
+  };
+  return { sfu, egress, hlsDir, close };
 }

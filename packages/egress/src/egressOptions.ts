@@ -1,0 +1,49 @@
+import type { EgressState, LiveStreamInfo, RecordingInfo, WebhookEventType } from '@roomcast/protocol';
+import type { Room } from '@roomcast/sfu';
+import type { X264Tuning } from './args/encoderArgs.js';
+import type { RestartPolicyOptions } from './composite/RestartPolicy.js';
+import type { RelayPolicy } from './fanout/RtmpRelay.js';
+import type { HlsOutput } from './live/LiveRendition.js';
+import type { S3UploaderOptions } from './recordings/S3Uploader.js';
+
+/** What an EgressService is configured with (the server builds it from the environment) and what it emits. */
+export interface EgressServiceOptions {
+  /** UDP ports where FFmpeg decoders receive RTP from mediasoup (loopback only). */
+  rtpPorts: { min: number; max: number };
+  maxDestinationsPerRoom: number;
+  maxDestinationsPerServer: number;
+  maxComposites: number;
+  /** Tiles per layout (default 16) and decoders per composite, video and audio (default 24). */
+  maxTiles?: number;
+  maxDecodersPerComposite?: number;
+  background: string;
+  placeholderColor: string;
+  relay: RelayPolicy;
+  x264?: X264Tuning;
+  /** How often a crashed composite encoder is restarted before its broadcasts fail (tests shorten it). */
+  encoderRestart?: RestartPolicyOptions;
+  /** Where HLS live streams write their files (default <tmpdir>/roomcast-hls). */
+  hlsDir?: string;
+  /** Where recorded live streams write theirs, kept after they end (default <hlsDir>/recordings). */
+  recordingsDir?: string;
+  /** Prefix of playback URLs, e.g. https://rooms.example.com; none: paths on this server. */
+  publicUrl?: string;
+  /** Signs playback and recording URLs handed out (HLS_SIGNED_URLS); none: unsigned. */
+  signUrl?: (url: string) => string;
+  /** Makes HLS renditions (HlsRendition unless a test says otherwise). */
+  hls?: HlsOutput;
+  /** RECORDINGS_S3_*: upload finished recordings to this bucket; none: local files only. */
+  recordingsS3?: Omit<S3UploaderOptions, 'log'>;
+}
+
+export interface EgressServiceEvents extends Record<string, unknown[]> {
+  /** A room's egress changed: push it to the room and webhooks. */
+  event: [room: Room, type: WebhookEventType, data: Record<string, unknown>];
+  state: [room: Room, state: EgressState];
+  /** A recording a crash left unfinished was finished at start (its room is gone): `recording.ready` for webhooks. */
+  recordingRecovered: [recording: RecordingInfo];
+  /** A live stream a crash left active was found at start and marked stopped (its room is gone): `live_stream.stopped` for webhooks. */
+  liveStreamRecovered: [liveStream: LiveStreamInfo];
+  /** Work the service started on its own failed (for the log); the service goes on. */
+  backgroundError: [error: unknown, task: string];
+}
