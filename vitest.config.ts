@@ -9,6 +9,9 @@ const alias = {
   '@roomcast/sfu': src('sfu'),
   '@roomcast/egress': src('egress'),
   '@roomcast/client': src('client'),
+  '@roomcast/server-sdk': src('server-sdk'),
+  '@roomcast/media-stream-client/testing': fileURLToPath(new URL('./packages/media-stream-client/src/testing/index.ts', import.meta.url)),
+  '@roomcast/media-stream-client': src('media-stream-client'),
 };
 
 export default defineConfig({
@@ -19,7 +22,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
       },

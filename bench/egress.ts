@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { qualityPreset, SyntheticPublisher } from '@roomcast/egress';
+import type { Layout } from '@roomcast/protocol';
 import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
 import { startRtmpServer, type RtmpServer } from '../test/support/rtmpServer.js';
 import { startCpuProfile } from './cpuProfile.js';
@@ -13,6 +14,7 @@ import { FirstFrameReader } from './firstFrame.js';
 import { type GcStats, watchGc } from './gcStats.js';
 import { type FloorResult, measureFloor, measureFloorEncode, sleep } from './floor.js';
 import { machineInfo } from './machine.js';
+import { compareVariants, type LayoutVariant, layoutVariants, parseVariants } from './layoutVariants.js';
 import { classify, isEgressFfmpeg, type Kind } from './processKinds.js';
 import { machineBusySeconds, ProcWindow, pssKb, sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
 
@@ -22,7 +24,9 @@ const config = {
   publishers: Number(env.BENCH_PUBLISHERS ?? 4),
   video: { width, height, fps: Number(env.BENCH_FPS ?? 30) },
   quality: '720p' as const,
-  layout: 'grid' as const,
+  /** BENCH_LAYOUTS=plain,all-options: each destination count runs with each layout (see layoutVariants.ts), BENCH_LAYOUT_REPEATS times, alternating. */
+  layouts: parseVariants(env.BENCH_LAYOUTS),
+  layout_repeats: Number(env.BENCH_LAYOUT_REPEATS ?? 1),
   x264_preset: env.EGRESS_X264_PRESET ?? 'veryfast',
   x264_threads: env.EGRESS_X264_THREADS ?? 'default (1 up to 720p)',
   node_options: env.NODE_OPTIONS ?? '',
@@ -107,11 +111,11 @@ async function measureBaseline(): Promise<Baseline> {
   };
 }
 
-async function runDestinations(server: TestServer, rtmp: RtmpServer, count: number, baseline: Baseline) {
-  const keys = Array.from({ length: count }, (_, i) => `run${count}-d${i + 1}`);
+async function runDestinations(server: TestServer, rtmp: RtmpServer, count: number, baseline: Baseline, layout: Layout, tag: string) {
+  const keys = Array.from({ length: count }, (_, i) => `run${count}-${tag}-d${i + 1}`);
   const readers = keys.map((key) => new FirstFrameReader(rtmp.rtmpUrl(key)));
   try {
-    return await measureRun(server, rtmp, keys, readers, baseline);
+    return await measureRun(server, rtmp, keys, readers, baseline, layout);
   } finally {
     await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' });
     await Promise.all(readers.map((r) => r.cancel()));
@@ -119,7 +123,7 @@ async function runDestinations(server: TestServer, rtmp: RtmpServer, count: numb
   }
 }
 
-async function measureRun(server: TestServer, rtmp: RtmpServer, keys: string[], readers: FirstFrameReader[], baseline: Baseline) {
+async function measureRun(server: TestServer, rtmp: RtmpServer, keys: string[], readers: FirstFrameReader[], baseline: Baseline, layout: Layout) {
   const count = keys.length;
   await sleep(1000); // players connected and waiting at nginx before the broadcast starts
   const rssKinds: Kind[] = ['encoder', 'video_decoder', 'audio_decoder', 'relay'];
@@ -131,7 +135,7 @@ async function measureRun(server: TestServer, rtmp: RtmpServer, keys: string[], 
     method: 'POST',
     body: {
       broadcasts: keys.map((key, i) => ({ name: `d${i + 1}`, stream_url: rtmp.appUrl(), stream_key: key })),
-      layout: config.layout,
+      layout,
       quality: config.quality,
     },
   });
@@ -224,6 +228,7 @@ async function runBenchmark(): Promise<object> {
   console.error('[bench] floor: encoder alone on lavfi input');
   const floor = await measureFloor(qualityPreset(config.quality), 3, config.window_s);
   const rtmp = await startRtmpServer();
+  const variants = await layoutVariants();
   let server: TestServer | undefined;
   const publishers: SyntheticPublisher[] = [];
   try {
@@ -238,14 +243,22 @@ async function runBenchmark(): Promise<object> {
     await sleep(config.warmup_s * 1000);
     console.error('[bench] baseline: publishers, no broadcast');
     const baseline = await measureBaseline();
-    const runs = [];
+    type Run = Awaited<ReturnType<typeof runDestinations>> & Awaited<ReturnType<typeof floorAlongside>> & { layout: LayoutVariant };
+    const runs: Run[] = [];
     for (const count of config.destination_counts) {
-      console.error(`[bench] ${count} destination(s)`);
-      const run = await runDestinations(server, rtmp, count, baseline);
-      runs.push({ ...run, ...(await floorAlongside(run.egress_cpu_cores, run.breakdown_cores.encoder, floor)) });
+      for (let repeat = 0; repeat < config.layout_repeats; repeat++) {
+        for (const variant of config.layouts) {
+          console.error(`[bench] ${count} destination(s), layout ${variant}`);
+          const run = await runDestinations(server, rtmp, count, baseline, variants.layout(variant), `${variant}${repeat}`);
+          runs.push({ layout: variant, ...run, ...(await floorAlongside(run.egress_cpu_cores, run.breakdown_cores.encoder, floor)) });
+        }
+      }
     }
-    const one = runs.find((r) => r.destinations === 1);
-    const marginal = (k: number, cpu: number): number | null => (one && k > 1 ? r3((cpu - one.egress_cpu_cores) / (k - 1)) : null);
+    const oneOf = (layout: LayoutVariant) => runs.find((r) => r.destinations === 1 && r.layout === layout);
+    const marginal = (k: number, cpu: number, layout: LayoutVariant): number | null => {
+      const one = oneOf(layout);
+      return one && k > 1 ? r3((cpu - one.egress_cpu_cores) / (k - 1)) : null;
+    };
     return {
       benchmark: 'egress',
       started_at: startedAt.toISOString(),
@@ -254,7 +267,8 @@ async function runBenchmark(): Promise<object> {
       machine,
       method: METHOD,
       baseline,
-      runs: runs.map((run) => ({ ...run, marginal_cpu_per_destination: marginal(run.destinations, run.egress_cpu_cores) })),
+      runs: runs.map((run) => ({ ...run, marginal_cpu_per_destination: marginal(run.destinations, run.egress_cpu_cores, run.layout) })),
+      ...(config.layouts.length > 1 ? { layout_comparison: compareVariants(runs) } : {}),
       floor,
     };
   } finally {
@@ -262,6 +276,7 @@ async function runBenchmark(): Promise<object> {
     await Promise.all(publishers.map((p) => p.stop()));
     await server?.close();
     await rtmp.stop();
+    await variants.close();
   }
 }
 

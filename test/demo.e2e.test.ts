@@ -142,6 +142,21 @@ describe('demo meeting app (real Chromium, fake devices)', () => {
     expect(await alice.textContent('#broadcast-summary')).toContain('On air');
     expect(await bob.isVisible('#on-air')).toBe(true); // Everyone sees the room is on air.
     expect(await alice.content()).not.toContain(STREAM_KEY);
+
+    // The layout editor names a bad field instead of sending it.
+    await alice.fill('#layout-logo-url', 'ftp://logo.example/l.png');
+    await alice.click('#layout-apply');
+    expect(await alice.textContent('#layout-error')).toContain('logo.url');
+    await alice.fill('#layout-logo-url', '');
+    // The layout editor changes the running composite: pin Bob, set a banner, apply live.
+    await alice.locator('#layout-pins label', { hasText: 'Bob' }).locator('input').check();
+    await alice.fill('#layout-banner', 'Live from e2e');
+    await alice.click('#layout-apply');
+    await alice.locator('#layout-status', { hasText: 'Applied' }).waitFor(SLOW);
+    const { room } = (await (await server.api(`/v1/rooms/${ROOM}`)).json()) as { room: { egress: { layout: unknown } } };
+    expect(room.egress.layout).toMatchObject({ name: 'grid', options: { banner: { text: 'Live from e2e' }, pinned: [expect.any(String)] } });
+    expect(await alice.textContent('#layout-preview-hint')).toContain('needs the HLS live stream');
+
     await alice.setViewportSize({ width: 1100, height: 1000 }); // Tall enough for the whole panel.
     await alice.locator('#sidebar').evaluate((sidebar) => sidebar.scrollTo(0, 0));
     await alice.screenshot({ path: artifact('control-room.png') });

@@ -36,7 +36,7 @@ export default defineConfig({
     sourcemap: true,
     // hls.js is one ~580 kB chunk of its own, loaded only when a player starts.
     chunkSizeWarningLimit: 700,
-    rollupOptions: { input: { main: page('./index.html'), watch: page('./watch/index.html') } },
+    rollupOptions: { input: { main: page('./index.html'), watch: page('./watch/index.html'), layoutGrid: page('./layouts/grid.html'), layoutSample: page('./layouts/sample.html') } },
   },
   server: {
     // `vite` dev: signaling, the REST API and HLS playback are the Roomcast server's (default port 3000).

@@ -1,4 +1,5 @@
 import { RtmpBroadcastInfoSchema } from '@roomcast/protocol';
+import { mediaStreamEventMessage } from './mediaStreams/mediaStreamView.js';
 
 export type ToastKind = 'info' | 'success' | 'error';
 export interface ToastMessage {
@@ -12,6 +13,7 @@ export interface ToastMessage {
  * SDK's own events instead (see Meeting).
  */
 export function roomEventMessage(type: string, data: Record<string, unknown>): ToastMessage | undefined {
+  if (type.startsWith('media_stream.')) return mediaStreamEventMessage(type, data);
   if (!type.startsWith('rtmp_broadcast.')) return undefined;
   const parsed = RtmpBroadcastInfoSchema.partial().safeParse(data.broadcast);
   if (!parsed.success) return undefined;

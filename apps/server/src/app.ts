@@ -26,8 +26,12 @@ import { demoTokenRoutes } from './routes/demoTokens.js';
 import { healthRoutes } from './routes/health.js';
 import { hlsRoutes } from './routes/hls.js';
 import { liveStreamRoutes } from './routes/liveStreams.js';
+import { mediaStreamRoutes } from './routes/mediaStreams.js';
+import { registerRtms } from './rtms/route.js';
+import { mediaDroppedFrames } from './rtms/rtmsMetrics.js';
 import { recordingFileRoutes, recordingRoutes } from './routes/recordings.js';
 import { roomRoutes } from './routes/rooms.js';
+import type { RoomTypes } from './roomTypes/RoomTypes.js';
 import { watchRoutes } from './routes/watch.js';
 import { registerSignaling } from './signaling/route.js';
 
@@ -36,13 +40,15 @@ export interface AppDeps {
   sfu: Sfu;
   auth: Auth;
   egress: EgressService;
+  /** ROOM_TYPES_FILE's types: settings of new rooms, PATCH of a room's. */
+  roomTypes: RoomTypes;
   /** Where log lines go (stdout by default); tests capture them to check what is logged. */
   logStream?: { write(line: string): void };
 }
 
 const MAX_SIGNALING_MESSAGE_BYTES = 256 * 1024;
 
-export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, sfu, auth, egress, roomTypes, logStream }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, logStream),
     bodyLimit: 64 * 1024,
@@ -84,13 +90,22 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
 
   const metrics = createMetrics(sfu, egress);
   metrics.registerMetric(unhandledRejections);
+  metrics.registerMetric(mediaDroppedFrames);
   await app.register(healthRoutes(sfu, metrics));
-  await app.register(roomRoutes({ sfu, auth }));
+  await app.register(roomRoutes({ sfu, auth, roomTypes }));
   await app.register(broadcastRoutes(egress, auth));
   await app.register(liveStreamRoutes(egress, auth));
   // Playback: no credentials (the live stream's random id is the capability).
   await app.register(hlsRoutes(egress, config.hlsSigning));
   await app.register(recordingRoutes(egress, auth));
+  await app.register(mediaStreamRoutes(egress.mediaStreams, config.mediaStreams.apps, auth));
+  // Apps' sockets: no credentials at the upgrade, the first message is a handshake signed with the app's secret.
+  registerRtms(app, {
+    streams: egress.mediaStreams,
+    apps: config.mediaStreams.apps,
+    keepAliveMs: config.mediaStreams.keepAliveMs,
+    publicUrl: config.publicUrl,
+  });
   // Recording files: the same rule (the recording's random id is the capability).
   await app.register(recordingFileRoutes(egress, config.hlsSigning));
   // Dev mode only: with real credentials the route does not exist (404), so nobody mints tokens.
@@ -100,6 +115,7 @@ export async function buildApp({ config, sfu, auth, egress, logStream }: AppDeps
     auth,
     egress,
     roomAutoCreate: config.roomAutoCreate,
+    mediaStreams: { streams: egress.mediaStreams, apps: config.mediaStreams.apps, participantRequests: config.mediaStreams.participantRequests },
     pingIntervalMs: config.wsPingIntervalMs,
     messageRate: config.signalingRate,
   });

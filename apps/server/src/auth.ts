@@ -37,7 +37,8 @@ export class Auth {
     return parsed.data;
   }
 
-  async mintParticipant(room: string, body: CreateTokenBody): Promise<{ token: string; expiresAt: Date }> {
+  /** `hidden`: only for the server's own recorder (the web layout's page); no REST body can ask for it. */
+  async mintParticipant(room: string, body: CreateTokenBody, hidden = false): Promise<{ token: string; expiresAt: Date }> {
     const ttl = body.ttl_seconds ?? DEFAULT_TTL_SECONDS;
     const expiresAt = new Date(Date.now() + ttl * 1000);
     const claims: Omit<ParticipantClaims, 'sub'> = {
@@ -45,6 +46,7 @@ export class Auth {
       room,
       role: body.role,
       ...(body.capabilities ? { capabilities: body.capabilities } : {}),
+      ...(hidden ? { hidden: true } : {}),
     };
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { devModeProblem, isLoopbackHost, webhookSecret } from './configGuards.js';
 import type { UrlSigning } from './routes/urlSigning.js';
+import { loadMediaStreamConfig, type MediaStreamConfig } from './rtms/mediaStreamConfig.js';
+import { roomTypesConfig } from './roomTypes/roomTypesConfig.js';
+import { loadWebLayoutConfig, type WebLayoutConfig } from './webLayout/webLayoutConfig.js';
+import type { RoomTypeDefinitions } from './roomTypes/roomTypesFile.js';
 
 export const DEV_API_KEY = 'devkey';
 export const DEV_API_SECRET = 'devsecret';
@@ -74,6 +78,8 @@ const EnvSchema = z.object({
   HLS_SIGNED_URLS: bool.default(false),
   HLS_URL_SECRET: z.string().min(16).optional(),
   HLS_URL_TTL_S: z.coerce.number().int().min(60).default(6 * 3600),
+  /** Room types (YAML or JSON): broadcast defaults, limits and roles per type; unset: the built-in `default` only. */
+  ROOM_TYPES_FILE: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).optional(),
 });
 
@@ -131,6 +137,12 @@ export interface Config {
   publicUrl?: string;
   /** HLS_SIGNED_URLS: playback and recording URLs signed with this secret, valid ttlS; none: unsigned. */
   hlsSigning?: UrlSigning;
+  /** MEDIA_APPS and MEDIA_STREAM_*: realtime media streams to registered apps. */
+  mediaStreams: MediaStreamConfig;
+  /** ROOM_TYPES_FILE, validated at start (the built-in `default` type when unset). */
+  roomTypes: RoomTypeDefinitions;
+  /** WEB_LAYOUT_*: the `web` layout's allowed origins and load timeout. */
+  webLayout: WebLayoutConfig;
 }
 
 export interface RecordingsS3Config {
@@ -165,6 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const webhook = webhookSecret({ urls: e.WEBHOOK_URLS, secret: e.WEBHOOK_SECRET, apiSecret: e.ROOMCAST_API_SECRET, devMode });
   if ('problem' in webhook) throw new ConfigError(`invalid configuration: ${webhook.problem}`);
   const hlsSigning = urlSigning(e);
+  const mediaStreams = mediaStreamConfig(env);
+  const roomTypes = roomTypesConfig(e.ROOM_TYPES_FILE, mediaStreams.apps, (message) => new ConfigError(`invalid configuration: ${message}`));
   return {
     host: e.HOST,
     port: e.PORT,
@@ -210,7 +224,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     publicUrl: e.PUBLIC_URL,
     hlsSigning,
+    mediaStreams,
+    roomTypes,
+    webLayout: loadWebLayoutConfig(env, (message) => new ConfigError(`invalid configuration: ${message}`)),
   };
+}
+
+function mediaStreamConfig(env: NodeJS.ProcessEnv): MediaStreamConfig {
+  try {
+    return loadMediaStreamConfig(env);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
 }
 
 /** Unset bucket: no upload. An endpoint with user:password would put a secret in logs and URLs: refused. */

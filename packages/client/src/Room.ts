@@ -2,8 +2,11 @@ import type { Device } from 'mediasoup-client';
 import {
   emptyEgressState,
   type EgressState,
+  type Layout,
   type LiveStreamInfo,
+  type MediaStreamInfo,
   type ParticipantClaims,
+  type RequestData,
   type ResponseData,
   type StartLiveStreamBody,
   type StartRtmpBroadcastsBody,
@@ -13,6 +16,8 @@ import { captureCamera, captureMicrophone, captureScreen, type CaptureOption } f
 import { claimsAllowPublish, readTokenClaims } from './connectionParams.js';
 import { RoomcastError } from './errors.js';
 import type { ConnectionState, DisconnectReason, RoomEventCallbacks } from './events.js';
+import type { Connection } from './MediaSession.js';
+import { activeMediaStreams, sameMediaStreams, type MediaAppInfo, type StartMediaStreamResult } from './mediaStreams.js';
 import type { NotificationTarget } from './notificationHandlers.js';
 import { LocalParticipant, type Participant, type RemoteParticipant } from './Participant.js';
 import { Publisher } from './Publisher.js';
@@ -62,6 +67,9 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   #state: ConnectionState = 'disconnected';
   #activeSpeakerId: string | null = null;
   #egress: EgressState = emptyEgressState();
+  #mediaStreams: readonly MediaStreamInfo[] = [];
+  /** What `setMediaStreamConsent` last set: a rejoin is a new session on the server, so it is sent again. */
+  #mediaStreamConsentPaused = false;
 
   /** Creates a room and joins it; rejects (with a `RoomcastError`) if the first join fails. */
   static async join(options: JoinOptions): Promise<Room> {
@@ -87,7 +95,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       createDevice: options.createDevice,
       target: this.#notificationTarget(),
       onJoined: (joined) => this.#applyJoin(joined),
-      attach: (conn) => this.#publisher.attach(conn),
+      attach: (conn) => this.#attach(conn),
       detach: () => this.#onConnectionLost(),
       setState: (state) => this.#setState(state),
       end: (reason, detail) => this.#end(reason, detail),
@@ -126,6 +134,16 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   /** RTMP broadcasts, live streams and media streams of the room. */
   get egress(): EgressState {
     return this.#egress;
+  }
+
+  /** The room's media streams to apps that have not stopped (from `egress.media_streams`); see `mediaStreamsChanged`. */
+  get mediaStreams(): readonly MediaStreamInfo[] {
+    return this.#mediaStreams;
+  }
+
+  /** True while this participant keeps their media out of every media stream (`setMediaStreamConsent`). */
+  get mediaStreamConsentPaused(): boolean {
+    return this.#mediaStreamConsentPaused;
   }
 
   /** Whether this participant may publish (from its token; a viewer may not). */
@@ -201,6 +219,15 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
     return (await this.#signal().request('stopRtmpBroadcast', { name })).egress;
   }
 
+  /**
+   * Changes the layout (and its options: logo, banner, pinned people…) of the room's running
+   * broadcast and live stream (`start-broadcast`, moderators by default): every output shows it
+   * within a second, no destination reconnects. `egress_not_found` when nothing runs.
+   */
+  async setLayout(layout: Layout): Promise<EgressState> {
+    return (await this.#signal().request('setLayout', { layout })).egress;
+  }
+
   /** Stops every broadcast of the room (`stop-broadcast`). */
   async stopAllBroadcasts(): Promise<EgressState> {
     return (await this.#signal().request('stopAllRtmpBroadcasts', {})).egress;
@@ -218,6 +245,44 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   /** Stops the room's live stream, or the one with this id (`stop-live-stream`); resolves once stopped. */
   async stopLiveStream(id?: string): Promise<LiveStreamInfo> {
     return (await this.#signal().request('stopLiveStream', id === undefined ? {} : { id })).live_stream;
+  }
+
+  /** The apps media streams can go to (registered on the server in `MEDIA_APPS`). */
+  async listMediaApps(): Promise<MediaAppInfo[]> {
+    return (await this.#signal().request('listMediaApps', {})).apps;
+  }
+
+  /**
+   * Streams the room's media to an app. A moderator (`start-media-stream`) starts it at once
+   * (`media_stream`); a participant's request may instead wait for a moderator (`request_id`, then
+   * `mediaStreamRequestAnswered`) or be refused (`forbidden`), per the server's policy.
+   */
+  async startMediaStream(request: RequestData<'startMediaStream'>): Promise<StartMediaStreamResult> {
+    return this.#signal().request('startMediaStream', request);
+  }
+
+  /** A moderator approves or refuses a participant's request (`mediaStreamRequested`); resolves with the stream if started. */
+  async answerMediaStreamRequest(requestId: string, approve: boolean): Promise<MediaStreamInfo | null> {
+    return (await this.#signal().request('answerMediaStreamRequest', { request_id: requestId, approve })).media_stream;
+  }
+
+  /** Pauses one of the room's media streams: no media goes to its app until resumed (`stop-media-stream`). */
+  async pauseMediaStream(id: string): Promise<MediaStreamInfo> {
+    return (await this.#signal().request('controlMediaStream', { id, action: 'pause' })).media_stream;
+  }
+
+  async resumeMediaStream(id: string): Promise<MediaStreamInfo> {
+    return (await this.#signal().request('controlMediaStream', { id, action: 'resume' })).media_stream;
+  }
+
+  async stopMediaStream(id: string): Promise<MediaStreamInfo> {
+    return (await this.#signal().request('controlMediaStream', { id, action: 'stop' })).media_stream;
+  }
+
+  /** Keeps your own media out of every media stream of the room (`paused`), or lets it go again; apps are told. */
+  async setMediaStreamConsent(paused: boolean): Promise<void> {
+    await this.#signal().request('setMediaStreamConsent', { paused });
+    this.#mediaStreamConsentPaused = paused;
   }
 
   #signal(): SignalClient {
@@ -267,20 +332,36 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
       subscriptions: this.#subscriptions,
       publisher: this.#publisher,
       setActiveSpeaker: (id) => this.#setActiveSpeaker(id),
-      setEgress: (egress) => {
-        this.#egress = egress;
-        this.emit('egressUpdated', egress);
-      },
+      setEgress: (egress) => this.#setEgress(egress),
       emitRoomEvent: (type, data) => this.emit('roomEvent', type, data),
+      mediaStreamRequested: (request) => this.emit('mediaStreamRequested', request),
+      mediaStreamRequestAnswered: (answer) => this.emit('mediaStreamRequestAnswered', answer),
     };
   }
 
   #applyJoin(joined: ResponseData<'join'>): void {
     this.localParticipant.setInfo(joined.participant);
     this.#subscriptions.sync(joined.participants);
-    this.#egress = joined.egress;
-    this.emit('egressUpdated', joined.egress);
+    this.#setEgress(joined.egress);
     this.#setActiveSpeaker(joined.activeSpeaker);
+  }
+
+  #setEgress(egress: EgressState): void {
+    this.#egress = egress;
+    this.emit('egressUpdated', egress);
+    const streams = activeMediaStreams(egress);
+    if (sameMediaStreams(streams, this.#mediaStreams)) return;
+    this.#mediaStreams = streams;
+    this.emit('mediaStreamsChanged', streams);
+  }
+
+  async #attach(conn: Connection): Promise<void> {
+    await this.#publisher.attach(conn);
+    if (!this.#mediaStreamConsentPaused) return;
+    // The server keys a paused session by participant id, and a rejoin gets a new one.
+    await conn.signal.request('setMediaStreamConsent', { paused: true }).catch((error: unknown) => {
+      console.warn('[roomcast] could not pause this session in the media streams again after reconnecting', error);
+    });
   }
 
   /** The old connection is gone: its consumers and producers died with its transports. */

@@ -17,6 +17,8 @@ function setup(overrides: Partial<RoomConnectorOptions> = {}) {
     setActiveSpeaker: (id) => log.push(`speaker ${id}`),
     setEgress: () => undefined,
     emitRoomEvent: () => undefined,
+    mediaStreamRequested: () => undefined,
+    mediaStreamRequestAnswered: () => undefined,
   };
   const connector = new RoomConnector({
     url: 'http://server:3000',

@@ -1,4 +1,5 @@
-import type { EgressState, TrackSource } from '@roomcast/protocol';
+import type { EgressState, MediaStreamInfo, TrackSource } from '@roomcast/protocol';
+import type { MediaStreamRequest, MediaStreamRequestAnswer } from './mediaStreams.js';
 import type { LocalParticipant, Participant, RemoteParticipant } from './Participant.js';
 import type { LocalSource, LocalTrack, RemoteTrack, Track } from './tracks.js';
 import type { RoomcastError } from './errors.js';
@@ -36,6 +37,9 @@ export const RoomEvent = {
   ActiveSpeakerChanged: 'activeSpeakerChanged',
   ConnectionStateChanged: 'connectionStateChanged',
   EgressUpdated: 'egressUpdated',
+  MediaStreamsChanged: 'mediaStreamsChanged',
+  MediaStreamRequested: 'mediaStreamRequested',
+  MediaStreamRequestAnswered: 'mediaStreamRequestAnswered',
   RoomEventReceived: 'roomEvent',
   MediaError: 'mediaError',
   Disconnected: 'disconnected',
@@ -69,6 +73,12 @@ export interface RoomEventCallbacks {
   connectionStateChanged: (state: ConnectionState) => void;
   /** The room's RTMP broadcasts, live streams or media streams changed. */
   egressUpdated: (egress: EgressState) => void;
+  /** The room's media streams to apps (`room.mediaStreams`: the ones not stopped) changed: one started, stopped, paused... */
+  mediaStreamsChanged: (streams: readonly MediaStreamInfo[]) => void;
+  /** To moderators: a participant asks to stream the room to an app; answer with `room.answerMediaStreamRequest()`. */
+  mediaStreamRequested: (request: MediaStreamRequest) => void;
+  /** A request was answered (to the participant who asked, and to the other moderators). */
+  mediaStreamRequestAnswered: (answer: MediaStreamRequestAnswer) => void;
   /** A room or egress event from the server (same `type`s as webhooks), for toasts and logs. */
   roomEvent: (type: string, data: Record<string, unknown>) => void;
   /** Capturing or publishing a local source failed (e.g. camera permission denied at join). */

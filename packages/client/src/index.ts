@@ -9,3 +9,4 @@ export { DEFAULT_RECONNECT_POLICY, backoffDelay, type ReconnectPolicy } from './
 export { CAMERA_SIMULCAST_ENCODINGS, SCREEN_ENCODINGS } from './encodings.js';
 export { DEFAULT_CAMERA_CONSTRAINTS, DEFAULT_MICROPHONE_CONSTRAINTS, type CaptureOption } from './capture.js';
 export { signalUrl, readTokenClaims } from './connectionParams.js';
+export { type MediaAppInfo, type StartMediaStreamResult, type MediaStreamRequest, type MediaStreamRequestAnswer } from './mediaStreams.js';

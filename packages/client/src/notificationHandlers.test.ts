@@ -14,6 +14,8 @@ function target() {
     setActiveSpeaker: vi.fn(),
     setEgress: vi.fn(),
     emitRoomEvent: vi.fn(),
+    mediaStreamRequested: vi.fn(),
+    mediaStreamRequestAnswered: vi.fn(),
   } satisfies NotificationTarget;
   return { t, subscriptions, publisher };
 }
@@ -37,6 +39,17 @@ describe('notification routing', () => {
     expect(publisher.closedByServer).toHaveBeenCalledWith('pr1');
     expect(t.setActiveSpeaker).toHaveBeenCalledWith(null);
     expect(t.emitRoomEvent).toHaveBeenCalledWith('rtmp_broadcast.started', { name: 'yt' });
+  });
+
+  it('routes media stream requests and answers to the room', () => {
+    const { t } = target();
+    const request = { request_id: 'r1', app: 'notes', requested_by: { identity: 'ann', name: 'Ann' }, audio: true, video: false, transcript: true };
+    const answer = { request_id: 'r1', approved: false, media_stream: null };
+    handleNotification(t, conn, { method: 'mediaStreamRequested', data: request });
+    handleNotification(t, conn, { method: 'mediaStreamRequestAnswered', data: answer });
+    expect(t.mediaStreamRequested).toHaveBeenCalledWith(request);
+    expect(t.mediaStreamRequestAnswered).toHaveBeenCalledWith(answer);
+    expect(t.emitRoomEvent).not.toHaveBeenCalled();
   });
 
   it('passes the connection a new consumer arrived on', () => {

@@ -12,6 +12,10 @@ export interface NotificationTarget {
   setActiveSpeaker(participantId: string | null): void;
   setEgress(egress: EgressState): void;
   emitRoomEvent(type: string, data: Record<string, unknown>): void;
+  /** A participant asks a moderator to stream the room to an app (moderators only receive it). */
+  mediaStreamRequested(request: NotificationData<'mediaStreamRequested'>): void;
+  /** A moderator answered a request (sent to the participant who asked and to moderators). */
+  mediaStreamRequestAnswered(answer: NotificationData<'mediaStreamRequestAnswered'>): void;
 }
 
 /** Notifications that end the connection (the server closes the socket right after them). */
@@ -37,6 +41,8 @@ const HANDLERS: { [M in MediaMethod]: Handler<M> } = {
   activeSpeaker: (t, _c, { participantId }) => t.setActiveSpeaker(participantId),
   egressUpdated: (t, _c, { egress }) => t.setEgress(egress),
   roomEvent: (t, _c, { type, data }) => t.emitRoomEvent(type, data),
+  mediaStreamRequested: (t, _c, request) => t.mediaStreamRequested(request),
+  mediaStreamRequestAnswered: (t, _c, answer) => t.mediaStreamRequestAnswered(answer),
 };
 
 /**

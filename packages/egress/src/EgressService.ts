@@ -5,14 +5,19 @@ import {
   AppError,
   type EgressState,
   type Layout,
+  type LayoutSpec,
+  type LiveStreamActor,
   type Quality,
   type RtmpBroadcastInfo,
   type StartRtmpBroadcastsBody,
+  compactLayout,
+  normalizeLayout,
 } from '@roomcast/protocol';
 import { type Room, type Sfu, TypedEmitter } from '@roomcast/sfu';
 import { addStats, CompositeEgress, type CompositeStats } from './composite/CompositeEgress.js';
 import { checkBroadcastRequest } from './fanout/broadcastRequest.js';
 import type { CompositeRequest } from './composite/CompositeRequest.js';
+import { checkLayout, sameLayout } from './composite/layoutRequests.js';
 import { ENCODER_FAILED } from './composite/EncoderSupervisor.js';
 import { DEFAULT_QUALITY } from './composite/presets.js';
 import { drawtextSupport } from './ffmpeg/drawtextSupport.js';
@@ -23,8 +28,14 @@ import { hlsOutput } from './live/hlsOutput.js';
 import { ROOM_CLOSED } from './live/liveStreamRequest.js';
 import { LiveStreamService } from './live/LiveStreamService.js';
 import { RecordingStore } from './recordings/RecordingStore.js';
+import { MediaStreamService } from './media/MediaStreamService.js';
+import { defaultMediaSources } from './media/defaultSources.js';
 import { S3Uploader } from './recordings/S3Uploader.js';
+import { checkWebLayout } from './web/checkWebLayout.js';
+import { WebLayout } from './web/WebLayout.js';
 import type { EgressServiceEvents, EgressServiceOptions } from './egressOptions.js';
+import { API_ACTOR, assertBroadcastingEnabled, rtmpComposite } from './roomDefaults.js';
+import { SYSTEM_ACTOR } from './fanout/RtmpRelay.js';
 
 export type { EgressServiceEvents, EgressServiceOptions };
 
@@ -67,6 +78,8 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   readonly liveStreams: LiveStreamService;
   /** Recordings of live streams under RECORDINGS_DIR, those of earlier runs included. */
   readonly recordings: RecordingStore;
+  /** Realtime media streams to apps: readers of the rooms' tracks, apart from the composite. */
+  readonly mediaStreams: MediaStreamService;
 
   constructor(
     readonly sfu: Sfu,
@@ -100,6 +113,18 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
         recovered: (liveStream) => this.safeEmit('liveStreamRecovered', liveStream),
       },
     });
+    this.mediaStreams = new MediaStreamService({
+      ...defaultMediaSources(),
+      ...options.mediaStreams,
+      ports: this.#ports,
+      signalingUrl: options.mediaStreams?.signalingUrl ?? (() => ''),
+      host: {
+        room: (name) => sfu.room(name),
+        publish: (room) => void this.#publishState(room),
+        event: (room, type, data) => this.safeEmit('event', room, type, data),
+        own: (task, what) => this.#own(task, what),
+      },
+    });
     sfu.on('roomClosed', (room) => this.#own(this.#stopRoom(room), 'stop the egress of a closed room'));
     // Probing FFmpeg for drawtext spawns it twice: do it now, not on the first broadcast's clock.
     void drawtextSupport(ffmpegPath()).catch(() => undefined);
@@ -109,17 +134,21 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     this.#own(this.recordings.recover((recording) => this.safeEmit('recordingRecovered', recording)), 'recover recordings');
   }
 
-  async startBroadcasts(roomName: string, body: StartRtmpBroadcastsBody): Promise<EgressState> {
+  /** `by`: who asked (`started_by` of each destination); the quality and layout fall back to the room's settings. */
+  async startBroadcasts(roomName: string, body: StartRtmpBroadcastsBody, by: LiveStreamActor = API_ACTOR): Promise<EgressState> {
     // Destination policy (SSRF) first: a refused host is a 400 and nothing has started.
     await this.options.relay.destinations.check(body.broadcasts.map((b) => b.stream_url));
+    await checkLayout(body.layout, this.options.relay.destinations);
+    checkWebLayout(body.layout, this.options.webLayout);
     const room = this.sfu.room(roomName);
     const stops = this.#rtmpStops.get(roomName) ?? 0;
     const stoppedSince = () => (this.#rtmpStops.get(roomName) ?? 0) !== stops;
     const composite = await this.#compositeFor(room, {
       check: (running) => {
         if (stoppedSince()) throw stoppedWhileStarting(room);
+        assertBroadcastingEnabled(room);
         this.#validate(room, body, running);
-        return { layout: body.layout, quality: body.quality ?? DEFAULT_QUALITY };
+        return rtmpComposite(body, room.settings, running !== undefined, DEFAULT_QUALITY);
       },
     });
     for (const destination of body.broadcasts) {
@@ -129,32 +158,52 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
         await this.#endIfIdle(room);
         throw stoppedWhileStarting(room);
       }
-      composite.addDestination(destination.name, destination.stream_url, destination.stream_key);
+      composite.addDestination(destination.name, destination.stream_url, destination.stream_key, by);
       this.#dropEnded(room.name, destination.name);
     }
     return this.#publishState(room);
   }
 
-  async stopBroadcast(roomName: string, name: string): Promise<EgressState> {
+  async stopBroadcast(roomName: string, name: string, by: LiveStreamActor = API_ACTOR): Promise<EgressState> {
     const room = this.sfu.room(roomName);
     if (this.#dropEnded(roomName, name)) return this.#publishState(room);
     const composite = this.composites.get(roomName);
     if (!composite?.relays.has(name)) throw new AppError('egress_not_found', `no broadcast named "${name}" in room ${roomName}`);
-    await composite.removeDestination(name);
+    await composite.removeDestination(name, by);
     await this.#endIfIdle(room);
     return this.#publishState(room);
   }
 
   /** Stops every RTMP destination of the room; a live stream of the room goes on, and so does its composite. */
-  async stopAll(roomName: string): Promise<EgressState> {
+  async stopAll(roomName: string, by: LiveStreamActor = API_ACTOR): Promise<EgressState> {
     const room = this.sfu.room(roomName);
     this.#rtmpStops.set(roomName, (this.#rtmpStops.get(roomName) ?? 0) + 1);
-    if (this.liveStreams.keepsAlive(roomName)) await this.#removeDestinations(room);
-    else await this.#stopRoomComposite(room);
+    if (this.liveStreams.keepsAlive(roomName)) await this.#removeDestinations(room, by);
+    else await this.#stopRoomComposite(room, by);
     return this.#publishState(room);
   }
 
   /** Counters over the service's life: frames dropped, encoder and decoder restarts. */
+  /** What can be checked of a layout before anything starts: a logo on a host the destination policy refuses is a 400. */
+  async checkLayout(layout: Layout | undefined): Promise<void> {
+    await checkLayout(layout, this.options.relay.destinations);
+  }
+
+  /**
+   * Changes the layout of the room's composite: every output (RTMP and HLS) shows it from the next
+   * frame, and no destination reconnects. 404 when no composite runs.
+   */
+  async setLayout(roomName: string, layout: Layout): Promise<EgressState> {
+    const room = this.sfu.room(roomName);
+    await checkLayout(layout, this.options.relay.destinations);
+    checkWebLayout(layout, this.options.webLayout);
+    const composite = this.composites.get(roomName);
+    if (!composite || composite.stopped) throw new AppError('egress_not_found', `room ${roomName} has no broadcast or live stream running`);
+    const spec = normalizeLayout(layout);
+    if (!sameLayout(spec, composite.layout)) composite.setLayout(spec);
+    return this.#publishState(room);
+  }
+
   stats(): EgressStats {
     const total = { ...this.#retired };
     for (const composite of this.composites.values()) addStats(total, composite.stats());
@@ -167,6 +216,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     this.recordings.options.uploader?.shutdown(UPLOAD_SHUTDOWN_GRACE_MS);
     // Live streams first: each flushes its last part (and ENDLIST when recorded) while the encoder still runs.
     await this.liveStreams.close();
+    await this.mediaStreams.close();
     for (const starting of this.#starting.values()) starting.cancelled = true;
     await Promise.all([...this.#starting.values()].map((s) => s.done));
     await Promise.all([...this.composites.values()].map((c) => c.stop()));
@@ -194,12 +244,14 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     this.#assertOpen(room);
     const running = this.composites.get(room.name);
     const wanted = request.check(running);
+    // Every output's layout (RTMP, live stream, room defaults): a page on an origin not allowed is a 400 here, before anything starts.
+    checkWebLayout(wanted.layout, this.options.webLayout);
     if (!running && this.composites.size + this.#starting.size >= this.options.maxComposites) {
       throw new AppError('limit_exceeded', `this server composites at most ${this.options.maxComposites} rooms at once`);
     }
     request.claim?.();
-    if (!running) return this.#startComposite(room, wanted.layout ?? 'grid', wanted.quality);
-    if (wanted.layout && wanted.layout !== running.layout) running.setLayout(wanted.layout);
+    if (!running) return this.#startComposite(room, normalizeLayout(wanted.layout ?? 'grid'), wanted.quality);
+    if (wanted.layout && !sameLayout(normalizeLayout(wanted.layout), running.layout)) running.setLayout(normalizeLayout(wanted.layout));
     return running;
   }
 
@@ -216,10 +268,10 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   /** Stop-all of RTMP while a live stream keeps the composite: the destinations go, the composite stays. */
-  async #removeDestinations(room: Room): Promise<void> {
+  async #removeDestinations(room: Room, by: LiveStreamActor): Promise<void> {
     this.#ended.delete(room.name);
     const composite = this.composites.get(room.name);
-    if (composite) await Promise.all([...composite.relays.keys()].map((name) => composite.removeDestination(name)));
+    if (composite) await Promise.all([...composite.relays.keys()].map((name) => composite.removeDestination(name, by)));
     // The live stream may have ended meanwhile.
     await this.#endIfIdle(room);
   }
@@ -243,7 +295,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     return true;
   }
 
-  async #startComposite(room: Room, layout: Layout, quality: Quality): Promise<CompositeEgress> {
+  async #startComposite(room: Room, layout: LayoutSpec, quality: Quality): Promise<CompositeEgress> {
     const starting: Starting = { cancelled: false, done: Promise.resolve() };
     const launched = this.#launch(room, layout, quality, starting);
     starting.done = launched.then(
@@ -259,15 +311,19 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   /** Starts the composite, then checks nothing cancelled it meanwhile: if so it is stopped, not left running. */
-  async #launch(room: Room, layout: Layout, quality: Quality, starting: Starting): Promise<CompositeEgress> {
+  async #launch(room: Room, layout: LayoutSpec, quality: Quality, starting: Starting): Promise<CompositeEgress> {
     const text = await drawtextSupport(ffmpegPath());
     if (starting.cancelled) throw stoppedWhileStarting(room);
     this.#assertOpen(room);
+    const webLayout = this.#webLayout(room);
     const composite = await CompositeEgress.start({
+      webLayout,
       room,
       layout,
       quality,
       ports: this.#ports,
+      destinations: this.options.relay.destinations,
+      onLayoutWarning: (what, reason) => this.options.relay.log?.warn({ room: room.name, what, reason }, 'layout overlay left out'),
       background: this.options.background,
       placeholderColor: this.options.placeholderColor,
       fontFile: text.enabled ? text.fontFile : undefined,
@@ -283,7 +339,16 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     }
     this.composites.set(room.name, composite);
     this.#wire(room, composite);
+    webLayout?.whenFailed((reason) => {
+      if (!this.#failedComposites.has(composite) && !composite.stopped) this.#own(this.#onCompositeFailed(room, composite, reason, reason), 'end a composite whose layout page failed');
+    });
     return composite;
+  }
+
+  /** The room's `web` layout (a page in Chromium), when the server has it configured. */
+  #webLayout(room: Room): WebLayout | undefined {
+    const settings = this.options.webLayout;
+    return settings && new WebLayout({ room: room.name, settings, onError: (error, what) => this.safeEmit('backgroundError', error, what) });
   }
 
   #wire(room: Room, composite: CompositeEgress): void {
@@ -303,11 +368,13 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     composite.on('encodeFailed', (_quality, reason) => this.#own(this.liveStreams.failRoom(room, reason), 'fail a live stream whose encode failed'));
   }
 
-  async #onCompositeFailed(room: Room, composite: CompositeEgress, reason: string): Promise<void> {
+  /** `phrase`: the fixed reason of the events and the live stream (`reason`, the detail, is each destination's error). */
+  async #onCompositeFailed(room: Room, composite: CompositeEgress, reason: string, phrase = ENCODER_FAILED): Promise<void> {
     this.#failedComposites.add(composite);
-    const failed = [...composite.relays.values()].map((relay) => ({ ...relay.info(), status: 'failed' as const, error: reason }));
-    for (const info of failed) this.safeEmit('event', room, 'rtmp_broadcast.failed', { broadcast: info, ended: true, reason: ENCODER_FAILED });
-    await this.liveStreams.failRoom(room, ENCODER_FAILED);
+    const at = new Date().toISOString();
+    const failed = [...composite.relays.values()].map((relay) => ({ ...relay.info(), status: 'failed' as const, error: reason, stopped_at: at }));
+    for (const info of failed) this.safeEmit('event', room, 'rtmp_broadcast.failed', { broadcast: info, ended: true, reason: phrase });
+    await this.liveStreams.failRoom(room, phrase);
     await this.#endComposite(room, composite, failed);
   }
 
@@ -327,16 +394,16 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     await stopping;
   }
 
-  async #stopComposite(room: Room, composite: CompositeEgress): Promise<void> {
+  async #stopComposite(room: Room, composite: CompositeEgress, by: LiveStreamActor = SYSTEM_ACTOR): Promise<void> {
     if (this.composites.get(room.name) === composite) {
       this.composites.delete(room.name);
       addStats(this.#retired, composite.stats());
     }
-    await composite.stop();
+    await composite.stop(by);
   }
 
   /** Stops the room's composite, one still starting included, and forgets its ended destinations. */
-  async #stopRoomComposite(room: Room): Promise<void> {
+  async #stopRoomComposite(room: Room, by: LiveStreamActor = SYSTEM_ACTOR): Promise<void> {
     const starting = this.#starting.get(room.name);
     if (starting) {
       starting.cancelled = true;
@@ -344,7 +411,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     }
     this.#ended.delete(room.name);
     const composite = this.composites.get(room.name);
-    if (composite) await this.#stopComposite(room, composite);
+    if (composite) await this.#stopComposite(room, composite, by);
   }
 
   /** The room closed: its live stream fails, then its composite (one still starting included) stops. */
@@ -364,10 +431,11 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     room.egress = {
       ...room.egress,
       broadcasting: rtmps.some((r) => r.status !== 'failed' && r.status !== 'stopped') || this.liveStreams.keepsAlive(room.name),
-      layout: composite?.layout ?? null,
+      layout: composite ? compactLayout(composite.layout) : null,
       quality: composite?.quality ?? null,
       rtmps,
       live_streams: liveStreams,
+      media_streams: this.mediaStreams.listed(room.name),
     };
     if (!room.closed) this.safeEmit('state', room, room.egress);
     return room.egress;

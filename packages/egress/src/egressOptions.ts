@@ -5,6 +5,8 @@ import type { RestartPolicyOptions } from './composite/RestartPolicy.js';
 import type { RelayPolicy } from './fanout/RtmpRelay.js';
 import type { HlsOutput } from './live/LiveRendition.js';
 import type { S3UploaderOptions } from './recordings/S3Uploader.js';
+import type { MediaStreamServiceOptions } from './media/MediaStreamService.js';
+import type { WebLayoutSettings } from './web/webLayoutSpec.js';
 
 /** What an EgressService is configured with (the server builds it from the environment) and what it emits. */
 export interface EgressServiceOptions {
@@ -34,6 +36,10 @@ export interface EgressServiceOptions {
   hls?: HlsOutput;
   /** RECORDINGS_S3_*: upload finished recordings to this bucket; none: local files only. */
   recordingsS3?: Omit<S3UploaderOptions, 'log'>;
+  /** Realtime media streams (MEDIA_STREAM_*): limits, the recognizer, the signaling URL handed to apps; sources default to the real ones. */
+  mediaStreams?: Partial<Omit<MediaStreamServiceOptions, 'host' | 'ports'>>;
+  /** The `web` layout (WEB_LAYOUT_*): which origins a page may come from, its load timeout; none: `web` is refused. */
+  webLayout?: WebLayoutSettings;
 }
 
 export interface EgressServiceEvents extends Record<string, unknown[]> {

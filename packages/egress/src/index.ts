@@ -26,3 +26,13 @@ export { PortAllocator } from './rtp/PortAllocator.js';
 export { closedLoopbackPort } from './testing/loopback.js';
 export type { X264Speed, X264Tuning } from './args/encoderArgs.js';
 export { CLOCK_BAND, CLOCK_BLOCKS, clockAgeMs, readClockBarcode } from './synthetic/clockBarcode.js';
+export { MediaStreamService, type MediaStreamServiceOptions, type MediaAppGrant } from './media/MediaStreamService.js';
+export { MediaStream, type MediaConnection, type SignalingObserver, type SessionStateMessage } from './media/MediaStream.js';
+export {
+  createRecognizer,
+  TranscriptsEnvSchema,
+  transcriptsConfigFromEnv,
+  type TranscriptsConfig,
+  type Recognizer,
+} from './media/transcripts/index.js';
+export { WEB_LAYOUT_FAILED, WEB_LAYOUT_CRASHED, WEB_LAYOUT_ENDED, type WebLayoutSettings } from './web/webLayoutSpec.js';

@@ -33,9 +33,6 @@ export type MediaKind = z.infer<typeof MediaKindSchema>;
 export const TrackSourceSchema = z.enum(['camera', 'microphone', 'screen', 'screen-audio', 'synthetic']);
 export type TrackSource = z.infer<typeof TrackSourceSchema>;
 
-export const LayoutSchema = z.enum(['grid', 'spotlight', 'single-participant']);
-export type Layout = z.infer<typeof LayoutSchema>;
-
 export const QualitySchema = z.enum([
   '360p',
   '480p',

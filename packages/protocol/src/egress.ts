@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { LayoutSchema, QualitySchema } from './common.js';
-import { LiveStreamInfoSchema } from './liveStreams.js';
+import { QualitySchema } from './common.js';
+import { LayoutSchema } from './layouts.js';
+import { LiveStreamActorSchema, LiveStreamInfoSchema } from './liveStreams.js';
+import { MediaStreamInfoSchema } from './mediaStreams.js';
 
 export const RtmpStatusSchema = z.enum(['starting', 'live', 'retrying', 'failed', 'stopped']);
 export type RtmpStatus = z.infer<typeof RtmpStatusSchema>;
@@ -12,14 +14,14 @@ export const RtmpBroadcastInfoSchema = z.object({
   started_at: z.string().nullable(),
   error: z.string().nullable(),
   retries: z.number().int(),
+  /** Who started it: the management API, or a participant through the SDK (as for live streams). */
+  started_by: LiveStreamActorSchema,
+  /** Who stopped it (`system`: the room closed or the server stopped); null while on, or when it failed. */
+  stopped_by: LiveStreamActorSchema.nullable(),
+  /** When it stopped or failed for good. */
+  stopped_at: z.string().nullable(),
 });
 export type RtmpBroadcastInfo = z.infer<typeof RtmpBroadcastInfoSchema>;
-
-export const MediaStreamInfoSchema = z.object({
-  id: z.string(),
-  status: z.string(),
-});
-export type MediaStreamInfo = z.infer<typeof MediaStreamInfoSchema>;
 
 /** A room's egress at a glance: REST `GET /v1/rooms/:room` and the `egressUpdated` notification. */
 export const EgressStateSchema = z.object({

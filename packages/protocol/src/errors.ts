@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   invalid_token: 401,
   forbidden: 403,
+  /** The room's settings turn broadcasting off: RTMP broadcasts and live streams are refused. */
+  broadcasting_disabled: 403,
   not_found: 404,
   room_not_found: 404,
   participant_not_found: 404,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IdentitySchema, LayoutSchema, QualitySchema, RoomNameSchema } from './common.js';
+import { IdentitySchema, QualitySchema, RoomNameSchema } from './common.js';
+import { LayoutSchema } from './layouts.js';
 
 /*
  * HLS live streams of a room's composite (REST `/v1/rooms/:room/live_streams`, `/v1/live_streams/:id`,

@@ -3,15 +3,22 @@ import {
   CapabilitySchema,
   DisplayNameSchema,
   IdentitySchema,
-  LayoutSchema,
   QualitySchema,
   RoleSchema,
   RoomNameSchema,
 } from './common.js';
 import { EgressStateSchema } from './egress.js';
+import { LayoutSchema } from './layouts.js';
 import { RoomInfoSchema } from './room.js';
+import { RoomSettingsSchema, RoomTypeNameSchema } from './roomSettings.js';
 
-export const CreateRoomBodySchema = z.strictObject({ name: RoomNameSchema.optional() });
+export const CreateRoomBodySchema = z.strictObject({
+  name: RoomNameSchema.optional(),
+  /** A room type of ROOM_TYPES_FILE (default: its `default_type`); unknown: 400. */
+  type: RoomTypeNameSchema.optional(),
+  /** Overrides of the type's settings for this room (deep-merged over them). */
+  settings: RoomSettingsSchema.optional(),
+});
 export type CreateRoomBody = z.infer<typeof CreateRoomBodySchema>;
 
 export const RoomParamsSchema = z.object({ room: RoomNameSchema });

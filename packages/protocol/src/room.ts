@@ -8,6 +8,7 @@ import {
   TrackSourceSchema,
 } from './common.js';
 import { EgressStateSchema } from './egress.js';
+import { RoomSettingsSchema } from './roomSettings.js';
 
 export const ProducerInfoSchema = z.object({
   id: z.string(),
@@ -33,5 +34,8 @@ export const RoomInfoSchema = z.object({
   participants: z.array(ParticipantInfoSchema),
   active_speaker: z.string().nullable(),
   egress: EgressStateSchema,
+  /** The room's type (ROOM_TYPES_FILE; `default` without one) and its effective settings. */
+  type: z.string(),
+  settings: RoomSettingsSchema,
 });
 export type RoomInfo = z.infer<typeof RoomInfoSchema>;

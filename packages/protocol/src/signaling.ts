@@ -3,7 +3,18 @@ import { JsonObjectSchema, MediaKindSchema, TrackSourceSchema } from './common.j
 import { ErrorDetailSchema } from './errors.js';
 import { DtlsParametersSchema, RtpCapabilitiesSchema, RtpParametersSchema } from './media.js';
 import { EgressStateSchema } from './egress.js';
+import { SetLayoutBodySchema } from './layouts.js';
 import { LiveStreamIdSchema, LiveStreamInfoSchema, StartLiveStreamBodySchema } from './liveStreams.js';
+import {
+  MediaAppInfoSchema,
+  MediaStreamIdSchema,
+  MediaStreamInfoSchema,
+  MediaStreamRequestAnsweredSchema,
+  MediaStreamRequestedSchema,
+  MediaStreamRequestIdSchema,
+  StartMediaStreamBodySchema,
+  StartMediaStreamResponseSchema,
+} from './mediaStreams.js';
 import { BroadcastNameSchema, StartRtmpBroadcastsBodySchema } from './rest.js';
 import { ParticipantInfoSchema, ProducerInfoSchema } from './room.js';
 
@@ -94,10 +105,28 @@ export const Requests = {
   startRtmpBroadcasts: { request: StartRtmpBroadcastsBodySchema, response: z.object({ egress: EgressStateSchema }) },
   stopRtmpBroadcast: { request: z.object({ name: BroadcastNameSchema }), response: z.object({ egress: EgressStateSchema }) },
   stopAllRtmpBroadcasts: { request: Empty, response: z.object({ egress: EgressStateSchema }) },
+  /** Changes the running composite's layout (`start-broadcast`); every output shows it, none reconnects. */
+  setLayout: { request: SetLayoutBodySchema, response: z.object({ egress: EgressStateSchema }) },
   /** An HLS live stream of the room (`start-live-stream`); progress arrives as `egressUpdated` and `roomEvent`. */
   startLiveStream: { request: StartLiveStreamBodySchema, response: z.object({ live_stream: LiveStreamInfoSchema }) },
   /** Stops the room's live stream, or the one named by `id` (`stop-live-stream`). */
   stopLiveStream: { request: z.object({ id: LiveStreamIdSchema.optional() }).optional(), response: z.object({ live_stream: LiveStreamInfoSchema }) },
+  /** The apps registered in MEDIA_APPS (ids and what each may receive; never secrets). */
+  listMediaApps: { request: Empty, response: z.object({ apps: z.array(MediaAppInfoSchema) }) },
+  /** Streams the room's media to an app: at once for `start-media-stream`, else per the server's participant policy. */
+  startMediaStream: { request: StartMediaStreamBodySchema, response: StartMediaStreamResponseSchema },
+  /** A moderator (`start-media-stream`) approves or refuses a participant's request. */
+  answerMediaStreamRequest: {
+    request: z.object({ request_id: MediaStreamRequestIdSchema, approve: z.boolean() }),
+    response: z.object({ media_stream: MediaStreamInfoSchema.nullable() }),
+  },
+  /** Pause, resume or stop one of the room's media streams (`stop-media-stream`). */
+  controlMediaStream: {
+    request: z.object({ id: MediaStreamIdSchema, action: z.enum(['pause', 'resume', 'stop']) }),
+    response: z.object({ media_stream: MediaStreamInfoSchema }),
+  },
+  /** Pause (or resume) your own session in every media stream of the room: your media stops going to apps. */
+  setMediaStreamConsent: { request: z.object({ paused: z.boolean() }), response: Ok },
 } as const;
 
 export type Method = keyof typeof Requests;
@@ -148,6 +177,10 @@ export const Notifications = {
   roomEvent: z.object({ type: z.string(), data: JsonObjectSchema }),
   /** The room is gone (deleted, or its media worker died). The socket closes after this. */
   roomClosed: z.object({ reason: z.enum(['deleted', 'worker_died', 'server_shutdown', 'empty']), message: z.string() }),
+  /** To moderators: a participant asks to stream the room to an app; answer with `answerMediaStreamRequest`. */
+  mediaStreamRequested: MediaStreamRequestedSchema,
+  /** To the participant who asked (and the moderators): the answer. */
+  mediaStreamRequestAnswered: MediaStreamRequestAnsweredSchema,
   /** Another connection joined with your identity; this one closes. */
   replaced: z.object({}),
 } as const;

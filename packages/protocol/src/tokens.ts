@@ -8,6 +8,8 @@ export const ParticipantClaimsSchema = z.object({
   room: RoomNameSchema,
   role: RoleSchema,
   capabilities: z.array(CapabilitySchema).optional(),
+  /** Only in tokens the server mints for itself (the web layout's recorder): subscribes, never listed, never announced. */
+  hidden: z.boolean().optional(),
 });
 export type ParticipantClaims = z.infer<typeof ParticipantClaimsSchema>;
 

@@ -14,6 +14,8 @@ export interface ParticipantOptions {
   /** Explicit capabilities from the token; when absent the role's defaults apply. */
   capabilities?: Capability[];
   notify: Notifier;
+  /** A hidden participant (the web layout's recorder) only subscribes: it is not listed, announced, or shown in layouts. */
+  hidden?: boolean;
 }
 
 export interface PublishedTrack {
@@ -27,7 +29,8 @@ export interface ParticipantEvents extends Record<string, unknown[]> {
   closed: [];
 }
 
-const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
+/** What each role may do when neither its token nor its room's type says otherwise. */
+export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   moderator: CapabilitySchema.options,
   participant: ['publish', 'subscribe'],
   viewer: ['subscribe'],
@@ -39,6 +42,7 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
   readonly identity: string;
   readonly name: string;
   readonly role: Role;
+  readonly hidden: boolean;
   readonly joinedAt = new Date();
   readonly notify: Notifier;
   readonly transports = new Map<string, ms.Transport>();
@@ -62,8 +66,9 @@ export class Participant extends TypedEmitter<ParticipantEvents> {
     this.name = options.name;
     this.role = options.role;
     this.notify = options.notify;
+    this.hidden = options.hidden === true;
     // A viewer never publishes, whatever its token's capabilities say.
-    const granted = options.capabilities ?? ROLE_CAPABILITIES[options.role];
+    const granted = this.hidden ? (['subscribe'] as const) : (options.capabilities ?? ROLE_CAPABILITIES[options.role]);
     this.#capabilities = new Set(options.role === 'viewer' ? granted.filter((c) => c !== 'publish') : granted);
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { types as ms } from 'mediasoup';
-import { AppError, type EgressState, type RoomInfo, type TrackSource, emptyEgressState } from '@roomcast/protocol';
+import { AppError, type EgressState, type RoomInfo, type RoomSettings, type TrackSource, emptyEgressState } from '@roomcast/protocol';
 import { MEDIA_CODECS } from './codecs.js';
 import { DEFAULT_PARTICIPANT_LIMITS, type ParticipantLimits } from './limits.js';
 import { mapTransportError, withClientInput } from './mediaErrors.js';
@@ -41,6 +41,9 @@ export class Room extends TypedEmitter<RoomEvents> {
   /** Egress state is owned by the egress layer; the room only carries it for `info()`. */
   egress: EgressState = emptyEgressState();
   activeSpeakerId: string | null = null;
+  /** The room's type and effective settings (type < room), set by the server; the room only carries them. */
+  type = 'default';
+  settings: RoomSettings = {};
   readonly #subscriptions: Subscriptions;
   #closed = false;
 
@@ -49,10 +52,11 @@ export class Room extends TypedEmitter<RoomEvents> {
     readonly router: ms.Router,
     readonly speakerObserver: ms.ActiveSpeakerObserver,
     readonly webRtc: WebRtcSettings,
-    readonly limits: ParticipantLimits,
+    /** Per participant; replaced when the room's settings change (read at each request). */
+    public limits: ParticipantLimits,
   ) {
     super();
-    this.#subscriptions = new Subscriptions(router, limits.consumers);
+    this.#subscriptions = new Subscriptions(router, () => this.limits.consumers);
   }
 
   static async create(name: string, pool: WorkerPool, webRtc: WebRtcSettings, limits = DEFAULT_PARTICIPANT_LIMITS): Promise<Room> {
@@ -97,8 +101,11 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (participant.joined) throw new AppError('already_joined', 'already joined');
     participant.rtpCapabilities = rtpCapabilities;
     participant.joined = true;
-    for (const other of this.#others(participant)) other.notify('participantJoined', { participant: participant.info() });
-    this.safeEmit('participantJoined', participant);
+    // A hidden participant (the web layout's recorder) is nobody's news: no notification, no event, no webhook.
+    if (!participant.hidden) {
+      for (const other of this.#others(participant)) other.notify('participantJoined', { participant: participant.info() });
+      this.safeEmit('participantJoined', participant);
+    }
     this.#consumeExisting(participant);
   }
 
@@ -184,7 +191,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (!this.participants.delete(participant.id)) return;
     const wasJoined = participant.joined;
     participant.close();
-    if (!wasJoined) return;
+    if (!wasJoined || participant.hidden) return;
     for (const other of this.participants.values()) other.notify('participantLeft', { participantId: participant.id });
     this.safeEmit('participantLeft', participant);
     if (this.activeSpeakerId === participant.id) this.#setActiveSpeaker(null);
@@ -194,9 +201,11 @@ export class Room extends TypedEmitter<RoomEvents> {
     return {
       name: this.name,
       created_at: this.createdAt.toISOString(),
-      participants: [...this.participants.values()].filter((p) => p.joined).map((p) => p.info()),
+      participants: [...this.participants.values()].filter((p) => p.joined && !p.hidden).map((p) => p.info()),
       active_speaker: this.activeSpeakerId,
       egress: this.egress,
+      type: this.type,
+      settings: this.settings,
     };
   }
 

@@ -14,6 +14,8 @@ export interface SfuOptions {
   maxRooms: number;
   /** What one participant may hold at once; DEFAULT_PARTICIPANT_LIMITS when absent. */
   limits?: ParticipantLimits;
+  /** Sets up a new room before anyone can see it (its type and settings) unless its creator does. */
+  configureRoom?: (room: Room) => void;
   /** Close rooms that stay empty; unset: rooms live until deleted. */
   emptyRooms?: EmptyRoomPolicy;
 }
@@ -61,13 +63,13 @@ export class Sfu extends TypedEmitter<SfuEvents> {
    * one (`autoCreate`: a participant token or the demo for an unknown room) is refused for a
    * room an admin deleted.
    */
-  async createRoom(name: string = generateRoomName(), options: { autoCreate?: boolean } = {}): Promise<Room> {
+  async createRoom(name: string = generateRoomName(), options: { autoCreate?: boolean; configure?: (room: Room) => void } = {}): Promise<Room> {
     if (this.rooms.has(name) || this.#pending.has(name)) throw new AppError('conflict', `room ${name} already exists`);
     if (options.autoCreate && this.#tombstones.has(name)) throw new AppError('room_not_found', `room ${name} was deleted`);
     if (this.rooms.size + this.#pending.size >= this.options.maxRooms) {
       throw new AppError('limit_exceeded', `this server hosts at most ${this.options.maxRooms} rooms`);
     }
-    const creating = this.#open(name);
+    const creating = this.#open(name, options.configure ?? this.options.configureRoom);
     this.#pending.set(name, creating);
     try {
       const room = await creating;
@@ -90,8 +92,14 @@ export class Sfu extends TypedEmitter<SfuEvents> {
     room.close('deleted');
   }
 
-  async #open(name: string): Promise<Room> {
+  async #open(name: string, configure?: (room: Room) => void): Promise<Room> {
     const room = await Room.create(name, this.pool, this.options.webRtc, this.options.limits);
+    try {
+      configure?.(room);
+    } catch (error) {
+      room.close('deleted');
+      throw error;
+    }
     room.on('backgroundError', (error, task) => this.safeEmit('roomError', room, error, task));
     this.rooms.set(name, room);
     room.once('closed', (reason) => {

@@ -10,7 +10,8 @@ import type { Participant, PublishedTrack } from './Participant.js';
 export class Subscriptions {
   constructor(
     readonly router: ms.Router,
-    readonly maxConsumers: number,
+    /** Read at each consume: the room's limits may change while it lives. */
+    readonly maxConsumers: () => number,
   ) {}
 
   /** Creates a consumer of `track` for `subscriber`, unless it has one, cannot take it, or is full. */
@@ -20,7 +21,7 @@ export class Subscriptions {
     const { producer } = track;
     if (!subscriber.canConsume || subscriber.closed || publisher.closed || !transport || !rtpCapabilities) return;
     if (producer.closed || subscriber.consuming.has(producer.id) || this.#hasConsumerOf(subscriber, producer.id)) return;
-    if (subscriber.consumers.size + subscriber.consuming.size >= this.maxConsumers) return;
+    if (subscriber.consumers.size + subscriber.consuming.size >= this.maxConsumers()) return;
     if (!this.#canConsume(producer.id, rtpCapabilities)) return;
     subscriber.consuming.add(producer.id);
     let consumer: ms.Consumer;

@@ -1,6 +1,6 @@
 export { Sfu, type SfuOptions, type SfuEvents, type SfuRoomCloseReason } from './Sfu.js';
 export { Room, type RoomEvents, type RoomCloseReason, type ProduceOptions } from './Room.js';
-export { Participant, type Notifier, type ParticipantOptions, type PublishedTrack } from './Participant.js';
+export { Participant, ROLE_CAPABILITIES, type Notifier, type ParticipantOptions, type PublishedTrack } from './Participant.js';
 export { WorkerPool, type WorkerPoolOptions } from './WorkerPool.js';
 export { TypedEmitter } from './TypedEmitter.js';
 export { MEDIA_CODECS } from './codecs.js';

@@ -1,6 +1,7 @@
 import { RoomcastError, RoomEvent, type Room } from '@roomcast/client';
-import { LayoutSchema, QualitySchema, type EgressState, type RtmpDestination } from '@roomcast/protocol';
+import { layoutName, QualitySchema, type EgressState, type RtmpDestination } from '@roomcast/protocol';
 import { byId } from '../dom.js';
+import { LayoutEditor } from '../layoutEditor/LayoutEditor.js';
 import { broadcastItem, draftItem } from './destinationItems.js';
 import { takenNames, validateDraft } from './destinationDrafts.js';
 import { LiveStreamPanel } from './LiveStreamPanel.js';
@@ -28,11 +29,13 @@ export class ControlRoom {
   readonly #start = byId('broadcast-start', HTMLButtonElement);
   readonly #stopAll = byId('broadcast-stop-all', HTMLButtonElement);
   readonly #error = byId('broadcast-error', HTMLElement);
+  readonly #editor: LayoutEditor;
   #drafts: RtmpDestination[] = [];
   #busy = false;
 
   constructor(private readonly room: Room) {
-    fillOptions(this.#layout, LayoutSchema.options, 'grid');
+    // The layout picker and its options (a page URL for `web`) belong to the layout editor.
+    this.#editor = new LayoutEditor(room, this.#layout);
     fillOptions(this.#quality, QualitySchema.options, DEFAULT_QUALITY);
     this.#form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -46,7 +49,7 @@ export class ControlRoom {
     });
     room.on(RoomEvent.EgressUpdated, (egress) => this.#render(egress));
     this.#render(room.egress);
-    new LiveStreamPanel(room, { quality: this.#quality, layout: this.#layout });
+    new LiveStreamPanel(room, { quality: this.#quality, layout: () => this.#editor.layout() });
   }
 
   #addDraft(): void {
@@ -71,7 +74,7 @@ export class ControlRoom {
     const running = this.room.egress.broadcasting;
     const egress = await this.room.startBroadcasts({
       broadcasts,
-      layout: LayoutSchema.parse(this.#layout.value),
+      layout: this.#editor.layout(),
       // A running composite keeps its quality (the server refuses another one).
       ...(running ? {} : { quality: QualitySchema.parse(this.#quality.value) }),
     });
@@ -110,7 +113,7 @@ export class ControlRoom {
     this.#summary.dataset.live = String(egress.broadcasting);
     // `broadcasting` is RTMP or HLS: with HLS alone there are no destinations to count.
     const outputs = egress.rtmps.length > 0 ? `${live} of ${egress.rtmps.length} destination${egress.rtmps.length === 1 ? '' : 's'} live` : 'HLS only';
-    this.#summary.textContent = egress.broadcasting ? `On air · ${outputs} · ${egress.quality} · ${egress.layout}` : 'Off air';
+    this.#summary.textContent = egress.broadcasting ? `On air · ${outputs} · ${egress.quality} · ${egress.layout ? layoutName(egress.layout) : ''}` : 'Off air';
     if (egress.broadcasting && egress.quality) this.#quality.value = egress.quality;
     this.#quality.disabled = egress.broadcasting;
     // aria-disabled, not disabled: a disabled button drops keyboard focus, and these are often

@@ -1,5 +1,5 @@
 import { RoomcastError, RoomEvent, type Room } from '@roomcast/client';
-import { LayoutSchema, QualitySchema, type EgressState, type LiveStreamInfo } from '@roomcast/protocol';
+import { QualitySchema, type EgressState, type Layout, type LiveStreamInfo } from '@roomcast/protocol';
 import type { ErrorData } from 'hls.js';
 import { byId } from '../dom.js';
 import { playLowLatency, type LowLatencyPlayer } from '../hls/lowLatencyPlayer.js';
@@ -19,7 +19,8 @@ interface Monitor {
 /** The output pickers the RTMP section owns; a live stream starts with the same ones. */
 export interface OutputPickers {
   quality: HTMLSelectElement;
-  layout: HTMLSelectElement;
+  /** The layout editor's layout (throws on a bad field: the start is refused with that message). */
+  layout: () => Layout;
 }
 
 /**
@@ -83,7 +84,7 @@ export class LiveStreamPanel {
     // A running composite keeps its quality (the server refuses another one).
     const composited = this.room.egress.quality !== null;
     const stream = await this.room.startLiveStream({
-      layout: LayoutSchema.parse(this.pickers.layout.value),
+      layout: this.pickers.layout(),
       ...(composited ? {} : { quality: QualitySchema.parse(this.pickers.quality.value) }),
       ...(this.#record.checked || this.#recordMp4.checked ? { recording: { hls_vod: this.#record.checked, mp4: this.#recordMp4.checked } } : {}),
     });

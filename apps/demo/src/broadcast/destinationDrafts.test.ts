@@ -22,9 +22,10 @@ describe('destination drafts', () => {
   });
 
   it('frees the names of ended broadcasts', () => {
+    const who = { started_by: { type: 'api' as const, identity: null }, stopped_by: null, stopped_at: null };
     const rtmps = [
-      { name: 'a', status: 'live' as const, started_at: null, error: null, retries: 0 },
-      { name: 'b', status: 'failed' as const, started_at: null, error: 'refused', retries: 2 },
+      { name: 'a', status: 'live' as const, started_at: null, error: null, retries: 0, ...who },
+      { name: 'b', status: 'failed' as const, started_at: null, error: 'refused', retries: 2, ...who },
     ];
     expect(takenNames([{ name: 'c', stream_url: 'rtmp://h/x' }], rtmps)).toEqual(['c', 'a']);
   });

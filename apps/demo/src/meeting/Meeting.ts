@@ -2,6 +2,7 @@ import { readTokenClaims, Room, RoomcastError, RoomEvent, type CaptureOption, ty
 import type { AppShell } from '../AppShell.js';
 import { AudioUnlock } from '../AudioUnlock.js';
 import { ControlRoom } from '../broadcast/ControlRoom.js';
+import { wireMediaStreams } from '../mediaStreams/wireMediaStreams.js';
 import { roomEventMessage } from '../roomEventMessages.js';
 import { wireControls } from './controls.js';
 import { createMeetingView, type MeetingView } from './MeetingView.js';
@@ -67,6 +68,7 @@ export async function startMeeting(host: HTMLElement, shell: AppShell, options: 
   const joined = { done: false };
   bindRoom(room, grid, list, shell, joined);
   wireControls(room, view, grid, shell.toasts, options.camera);
+  wireMediaStreams(room, options.token, view.toggleMediaApps, shell.toasts);
   room.on(RoomEvent.Disconnected, (reason, detail) => end({ reason, detail }));
   try {
     const publish = options.publish ? { camera: options.cameraOn ? options.camera : undefined, microphone: options.microphone } : undefined;
@@ -136,5 +138,7 @@ function wirePanels(room: Room, view: MeetingView, broadcaster: boolean, signal:
     panels.push({ toggle: view.toggleControlRoom, panel: view.controlRoom, icon: 'broadcast', label: 'Broadcast' });
     new ControlRoom(room);
   }
+  // Hidden until the server lists apps (MediaAppsPanel).
+  panels.push({ toggle: view.toggleMediaApps, panel: view.mediaAppsPanel, icon: 'apps', label: 'Apps' });
   new SidePanels(view.sidebar, panels, signal);
 }

@@ -13,6 +13,8 @@ export interface MeetingView extends ControlElements {
   togglePeople: HTMLButtonElement;
   controlRoom: HTMLElement;
   toggleControlRoom: HTMLButtonElement;
+  mediaAppsPanel: HTMLElement;
+  toggleMediaApps: HTMLButtonElement;
   enableAudio: HTMLButtonElement;
 }
 
@@ -34,6 +36,8 @@ export function createMeetingView(host: HTMLElement): MeetingView {
     togglePeople: byId('toggle-people', HTMLButtonElement, host),
     controlRoom: byId('control-room', HTMLElement, host),
     toggleControlRoom: byId('toggle-control-room', HTMLButtonElement, host),
+    mediaAppsPanel: byId('media-apps-panel', HTMLElement, host),
+    toggleMediaApps: byId('toggle-media-apps', HTMLButtonElement, host),
     toggleMicrophone: byId('toggle-microphone', HTMLButtonElement, host),
     toggleCamera: byId('toggle-camera', HTMLButtonElement, host),
     toggleScreen: byId('toggle-screen', HTMLButtonElement, host),

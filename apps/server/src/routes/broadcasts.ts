@@ -3,11 +3,15 @@ import {
   BroadcastParamsSchema,
   EgressResponseSchema,
   RoomParamsSchema,
+  SetLayoutBodySchema,
   StartRtmpBroadcastsBodySchema,
 } from '@roomcast/protocol';
 import type { EgressService } from '@roomcast/egress';
 import type { Auth } from '../auth.js';
 import { ADMIN_ERRORS, ADMIN_SECURITY, requireAdmin } from './adminRoutes.js';
+
+/** A management call: `started_by` / `stopped_by` of the destinations it starts and stops. */
+const API = { type: 'api', identity: null } as const;
 
 
 /** RTMP(S) broadcasts of a room's composite: start several, stop one by name, stop all. */
@@ -23,16 +27,25 @@ export function broadcastRoutes(egress: EgressService, auth: Auth): FastifyPlugi
         response: { 201: EgressResponseSchema, ...ADMIN_ERRORS },
       },
     }, async (request, reply) => {
-      return reply.code(201).send({ egress: await egress.startBroadcasts(request.params.room, request.body) });
+      return reply.code(201).send({ egress: await egress.startBroadcasts(request.params.room, request.body, API) });
     });
 
     app.post('/v1/rooms/:room/rtmp_broadcasts/stop', {
       schema: { tags: ['egress'], security: ADMIN_SECURITY, summary: 'Stop every broadcast of the room', params: RoomParamsSchema, response: { 200: EgressResponseSchema, ...ADMIN_ERRORS } },
-    }, async (request) => ({ egress: await egress.stopAll(request.params.room) }));
+    }, async (request) => ({ egress: await egress.stopAll(request.params.room, API) }));
 
     app.post('/v1/rooms/:room/rtmp_broadcasts/:name/stop', {
       schema: { tags: ['egress'], security: ADMIN_SECURITY, summary: 'Stop one broadcast by name; the others go on', params: BroadcastParamsSchema, response: { 200: EgressResponseSchema, ...ADMIN_ERRORS } },
-    }, async (request) => ({ egress: await egress.stopBroadcast(request.params.room, request.params.name) }));
+    }, async (request) => ({ egress: await egress.stopBroadcast(request.params.room, request.params.name, API) }));
+
+    app.put('/v1/rooms/:room/egress/layout', {
+      schema: {
+        tags: ['egress'], security: ADMIN_SECURITY,
+        summary: "Change the running composite's layout and options: every output shows it within a frame, no destination reconnects (404 if none runs)",
+        params: RoomParamsSchema, body: SetLayoutBodySchema,
+        response: { 200: EgressResponseSchema, ...ADMIN_ERRORS },
+      },
+    }, async (request) => ({ egress: await egress.setLayout(request.params.room, request.body.layout) }));
   };
 
 }

@@ -25,7 +25,10 @@ export function liveStreamRoutes(egress: EgressService, auth: Auth): FastifyPlug
         params: RoomParamsSchema, body: StartLiveStreamBodySchema.nullish(),
         response: { 201: LiveStreamInfoSchema, ...ADMIN_ERRORS },
       },
-    }, async (request, reply) => reply.code(201).send(await live.start(request.params.room, request.body ?? {}, API)));
+    }, async (request, reply) => {
+      await egress.checkLayout(request.body?.layout);
+      return reply.code(201).send(await live.start(request.params.room, request.body ?? {}, API));
+    });
 
     app.get('/v1/rooms/:room/live_streams', {
       schema: {

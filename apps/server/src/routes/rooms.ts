@@ -7,20 +7,23 @@ import {
   RoomParamsSchema,
   RoomResponseSchema,
   TokenResponseSchema,
+  UpdateRoomBodySchema,
 } from '@roomcast/protocol';
 import type { Sfu } from '@roomcast/sfu';
 import type { Auth } from '../auth.js';
 import { ADMIN_ERRORS, ADMIN_SECURITY, requireAdmin } from './adminRoutes.js';
+import type { RoomTypes } from '../roomTypes/RoomTypes.js';
 
 export interface RoomRoutesDeps {
   sfu: Sfu;
   auth: Auth;
+  roomTypes: RoomTypes;
 }
 
 
 /** Management API for rooms and participant tokens. Every route needs an admin token. */
 export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsyncZod {
-  const { sfu, auth } = deps;
+  const { sfu, auth, roomTypes } = deps;
   return async (app) => {
     requireAdmin(app, auth);
 
@@ -31,7 +34,9 @@ export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsyncZod {
         response: { 201: RoomResponseSchema, ...ADMIN_ERRORS },
       },
     }, async (request, reply) => {
-      const room = await sfu.createRoom(request.body?.name);
+      // An unknown type or app is a 400 before the room exists.
+      const configure = roomTypes.prepare(request.body?.type, request.body?.settings);
+      const room = await sfu.createRoom(request.body?.name, { configure });
       return reply.code(201).send({ room: room.info() });
     });
 
@@ -45,6 +50,17 @@ export function roomRoutes(deps: RoomRoutesDeps): FastifyPluginAsyncZod {
         params: RoomParamsSchema, response: { 200: RoomResponseSchema, ...ADMIN_ERRORS },
       },
     }, async (request) => ({ room: sfu.room(request.params.room).info() }));
+
+    app.patch('/v1/rooms/:room', {
+      schema: {
+        tags: ['rooms'], summary: "Change a room's settings (deep-merged over its own; its type stays)", security: ADMIN_SECURITY,
+        params: RoomParamsSchema, body: UpdateRoomBodySchema, response: { 200: RoomResponseSchema, ...ADMIN_ERRORS },
+      },
+    }, async (request) => {
+      const room = sfu.room(request.params.room);
+      roomTypes.update(room, request.body.settings);
+      return { room: room.info() };
+    });
 
     app.delete('/v1/rooms/:room', {
       schema: { tags: ['rooms'], summary: 'Close a room and everything it feeds', security: ADMIN_SECURITY, params: RoomParamsSchema, response: { 204: NoContentSchema, ...ADMIN_ERRORS } },

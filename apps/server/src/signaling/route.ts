@@ -4,8 +4,10 @@ import type { EgressService } from '@roomcast/egress';
 import type { Room, Sfu } from '@roomcast/sfu';
 import type { Auth } from '../auth.js';
 import { createHandlers } from './handlers/index.js';
+import type { MediaStreamHandlerDeps } from './handlers/mediaStreams.js';
 import type { MessageRateOptions } from './MessageRateLimit.js';
 import { Session } from './Session.js';
+import { assertRoomHasPlace, capabilitiesFor, hasPlace } from '../roomTypes/roomAccess.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,6 +20,7 @@ export interface SignalingDeps {
   auth: Auth;
   egress: EgressService;
   roomAutoCreate: boolean;
+  mediaStreams: MediaStreamHandlerDeps;
   pingIntervalMs: number;
   messageRate: MessageRateOptions;
 }
@@ -27,7 +30,7 @@ export interface SignalingDeps {
  * token gets a plain HTTP 401/404 instead of an upgraded socket that closes at once.
  */
 export function registerSignaling(app: FastifyInstance, deps: SignalingDeps): void {
-  const handlers = createHandlers(deps.egress);
+  const handlers = createHandlers(deps.egress, deps.mediaStreams);
   app.get(
     '/ws',
     {
@@ -35,7 +38,9 @@ export function registerSignaling(app: FastifyInstance, deps: SignalingDeps): vo
       preValidation: async (request: FastifyRequest) => {
         const token = (request.query as { token?: unknown }).token;
         const claims = await deps.auth.verifyParticipant(typeof token === 'string' ? token : undefined);
-        request.signaling = { claims, room: await findOrCreateRoom(deps, claims.room) };
+        const room = await findOrCreateRoom(deps, claims.room);
+        assertRoomHasPlace(room, claims.sub);
+        request.signaling = { claims, room };
       },
     },
     (socket, request) => {
@@ -44,13 +49,19 @@ export function registerSignaling(app: FastifyInstance, deps: SignalingDeps): vo
         socket.close(4001, 'room closed');
         return;
       }
+      // Others may have connected during the upgrade: the place is checked again, now that it is taken at once.
+      if (!hasPlace(room, claims.sub)) {
+        socket.close(4029, 'room is full');
+        return;
+      }
       // The participant exists before its session: notifications reach the session once it does.
       const ref: { session?: Session } = {};
       const participant = room.addParticipant({
         identity: claims.sub,
         name: claims.name ?? claims.sub,
         role: claims.role,
-        capabilities: claims.capabilities,
+        capabilities: capabilitiesFor(room, claims.role, claims.capabilities),
+        hidden: claims.hidden,
         notify: (method, data) => ref.session?.notify(method, data),
       });
       ref.session = new Session(socket, room, participant, request.log, handlers, deps.pingIntervalMs, deps.messageRate);

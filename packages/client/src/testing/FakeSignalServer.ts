@@ -23,6 +23,8 @@ export class FakeSignalServer {
   fail: ((request: SentRequest) => ErrorCode | undefined) | undefined;
   /** Runs just before the join reply: the real server may notify before it answers. */
   beforeJoinReply: ((socket: FakeWebSocket) => void) | undefined;
+  /** A scripted reply's data for a request, or undefined for the default one. */
+  answer: ((request: SentRequest) => unknown) | undefined;
   #joins = 0;
 
   readonly createWebSocket = (url: string): FakeWebSocket => {
@@ -50,7 +52,7 @@ export class FakeSignalServer {
       socket.receive({ id: request.id, ok: false, error: { code, message: `scripted ${code}` } });
       return;
     }
-    socket.reply(request.id, this.#result(socket, request.method));
+    socket.reply(request.id, this.answer?.(request) ?? this.#result(socket, request.method));
   }
 
   #result(socket: FakeWebSocket, method: string): unknown {

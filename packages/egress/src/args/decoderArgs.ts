@@ -4,7 +4,8 @@ export const SDP_PROTOCOL_WHITELIST = 'file,udp,rtp';
 /** The only address decoders receive on. */
 export const LOOPBACK = '127.0.0.1';
 
-const COMMON_INPUT = [
+/** The input options every RTP decoder shares (media stream sources reuse them). */
+export const COMMON_INPUT: readonly string[] = [
   '-hide_banner', '-nostdin', '-loglevel', 'warning',
   '-protocol_whitelist', SDP_PROTOCOL_WHITELIST,
   // Codec parameters come from the SDP: no probing, no waiting for other inputs.
@@ -26,12 +27,15 @@ export interface VideoDecoderArgs {
   /** A file holding the participant's name (textfile= avoids every filter-escaping pitfall). */
   labelFile?: string;
   fontFile?: string;
+  /** `#rrggbb` of the label's text and box (default white on translucent black). */
+  labelColor?: string;
+  labelBackground?: string;
 }
 
 /** Decodes one video track, fits it into its tile (letterboxed), labels it and writes raw YUV frames to stdout. */
 export function videoDecoderArgs(o: VideoDecoderArgs): string[] {
   const filters = fitToTile(o.width, o.height);
-  if (o.labelFile) filters.push(labelFilter(o.labelFile, o.height, o.fontFile));
+  if (o.labelFile) filters.push(labelFilter(o.labelFile, o.height, o.fontFile, o.labelColor, o.labelBackground));
   return [
     ...COMMON_INPUT,
     // One thread: frame threading would hold each picture back a frame or two, and a tile-sized
@@ -91,8 +95,11 @@ function fitToTile(width: number, height: number): string[] {
   ];
 }
 
-function labelFilter(labelFile: string, tileHeight: number, fontFile?: string): string {
+function labelFilter(labelFile: string, tileHeight: number, fontFile?: string, color?: string, background?: string): string {
   const size = Math.max(10, Math.round(tileHeight / 18));
   const font = fontFile ? `:fontfile=${fontFile}` : '';
-  return `drawtext=textfile=${labelFile}:expansion=none${font}:fontsize=${size}:fontcolor=white:box=1:boxcolor=black@0.55:boxborderw=${Math.round(size / 3)}:x=${size}:y=h-th-${size}`;
+  // Colours were validated as #rrggbb: nothing here can break out of the filter string.
+  const fontColor = color ? `0x${color.slice(1)}` : 'white';
+  const boxColor = background ? `0x${background.slice(1)}@0.55` : 'black@0.55';
+  return `drawtext=textfile=${labelFile}:expansion=none${font}:fontsize=${size}:fontcolor=${fontColor}:box=1:boxcolor=${boxColor}:boxborderw=${Math.round(size / 3)}:x=${size}:y=h-th-${size}`;
 }

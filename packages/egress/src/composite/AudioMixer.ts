@@ -1,36 +1,12 @@
+import { AudioJitterBuffer } from './AudioJitterBuffer.js';
+
 export const SAMPLE_RATE = 48_000;
 export const BYTES_PER_SAMPLE = 2;
-/** More queued than this and the oldest audio is dropped, so a stalled input cannot add delay. */
-const MAX_QUEUED_MS = 200;
-
-/** One participant's decoded audio waiting to be mixed: mono s16le at 48 kHz. */
-class AudioInput {
-  #queue: Buffer[] = [];
-  #queued = 0;
-
-  push(pcm: Buffer): void {
-    this.#queue.push(pcm);
-    this.#queued += pcm.length;
-    const limit = (SAMPLE_RATE * MAX_QUEUED_MS * BYTES_PER_SAMPLE) / 1000;
-    while (this.#queued > limit && this.#queue.length > 1) this.#queued -= this.#queue.shift()!.length;
-  }
-
-  /** Takes up to `bytes` bytes; fewer when the input is late (the gap is silence). */
-  take(bytes: number): Buffer {
-    const out = Buffer.alloc(bytes);
-    let filled = 0;
-    while (filled < bytes && this.#queue.length) {
-      const head = this.#queue[0]!;
-      const n = Math.min(head.length, bytes - filled);
-      head.copy(out, filled, 0, n);
-      filled += n;
-      if (n === head.length) this.#queue.shift();
-      else this.#queue[0] = head.subarray(n);
-    }
-    this.#queued -= filled;
-    return out;
-  }
-}
+/**
+ * Audio held back per input by default (ms): enough to ride out a late chunk without a gap. The
+ * compositor asks for more, to line sound up with its pictures (see Compositor's AUDIO_DELAY_MS).
+ */
+export const DEFAULT_AUDIO_DELAY_MS = 20;
 
 /**
  * Mixes every microphone into one mono track by summing samples with clipping. A plain sum is
@@ -38,12 +14,21 @@ class AudioInput {
  * people shout at once. Hand-written: it is one loop, and no npm library mixes live PCM streams.
  */
 export class AudioMixer {
-  readonly #inputs = new Map<string, AudioInput>();
+  readonly #inputs = new Map<string, AudioJitterBuffer>();
+
+  /**
+   * `sampleRate` only turns ms into samples: the mixer sums samples whatever their rate. Each
+   * input is played `delayMs` after it arrives, a delay that stays constant (AudioJitterBuffer).
+   */
+  constructor(
+    readonly sampleRate = SAMPLE_RATE,
+    readonly delayMs = DEFAULT_AUDIO_DELAY_MS,
+  ) {}
 
   push(key: string, pcm: Buffer): void {
     let input = this.#inputs.get(key);
     if (!input) {
-      input = new AudioInput();
+      input = new AudioJitterBuffer({ sampleRate: this.sampleRate, delayMs: this.delayMs });
       this.#inputs.set(key, input);
     }
     input.push(pcm);

@@ -1,18 +1,18 @@
-import type { Layout, Quality, RtmpBroadcastInfo } from '@roomcast/protocol';
+import type { LayoutSpec, LiveStreamActor, Quality, RtmpBroadcastInfo } from '@roomcast/protocol';
 import { AppError } from '@roomcast/protocol';
 import { type Room, TypedEmitter } from '@roomcast/sfu';
 import { type RelayEventType, type RelayPolicy, RtmpRelay } from '../fanout/RtmpRelay.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
-import { Compositor } from './Compositor.js';
+import { Compositor, type CompositorOptions } from './Compositor.js';
 import { ENCODER_RESTARTED, type EncoderSupervisor } from './EncoderSupervisor.js';
 import type { X264Tuning } from '../args/encoderArgs.js';
 import { type EncodeLease, Encodes } from './Encodes.js';
 import { qualityPreset } from './presets.js';
 import type { RestartPolicyOptions } from './RestartPolicy.js';
 
-export interface CompositeEgressOptions {
+export interface CompositeEgressOptions extends Pick<CompositorOptions, 'destinations' | 'onLayoutWarning' | 'webLayout'> {
   room: Room;
-  layout: Layout;
+  layout: LayoutSpec;
   quality: Quality;
   ports: PortAllocator;
   background: string;
@@ -99,7 +99,7 @@ export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
     return this.options.quality;
   }
 
-  get layout(): Layout {
+  get layout(): LayoutSpec {
     return this.compositor.layout;
   }
 
@@ -117,34 +117,36 @@ export class CompositeEgress extends TypedEmitter<CompositeEgressEvents> {
     return { droppedFrames: this.encodes.droppedFrames, encoderRestarts: this.encodes.restarts, decoderRestarts: this.compositor.decoderStats().restarts };
   }
 
-  addDestination(name: string, streamUrl: string, streamKey?: string): RtmpRelay {
+  addDestination(name: string, streamUrl: string, streamKey?: string, startedBy?: LiveStreamActor): RtmpRelay {
     if (this.#stopped) throw new AppError('conflict', 'this broadcast has ended');
     if (this.relays.has(name)) throw new AppError('conflict', `a broadcast named "${name}" already exists in this room`);
-    const relay = new RtmpRelay({ name, streamUrl, streamKey, ...this.options.relay }, this.encoder.fanout);
+    const relay = new RtmpRelay({ name, streamUrl, streamKey, startedBy, ...this.options.relay }, this.encoder.fanout);
     relay.on('event', (type, info) => this.safeEmit('relay', type, info));
     this.relays.set(name, relay);
     relay.start();
     return relay;
   }
 
-  async removeDestination(name: string): Promise<void> {
+  async removeDestination(name: string, by?: LiveStreamActor): Promise<void> {
     const relay = this.relays.get(name);
     if (!relay) throw new AppError('egress_not_found', `no broadcast named "${name}" in this room`);
     this.relays.delete(name);
-    await relay.stop();
+    await relay.stop(by);
   }
 
-  setLayout(layout: Layout): void {
+  /** Every output of the composite sees the change from the next frame; no destination reconnects. */
+  setLayout(layout: LayoutSpec): void {
     this.compositor.setLayout(layout);
   }
 
   /** Stops every destination, then the decoders and every encode. Safe twice. */
-  async stop(): Promise<void> {
+  async stop(by?: LiveStreamActor): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    await Promise.all([...this.relays.values()].map((relay) => relay.stop()));
+    await Promise.all([...this.relays.values()].map((relay) => relay.stop(by)));
     this.relays.clear();
     await this.compositor.stop();
+    await this.options.webLayout?.stop?.();
     await this.encodes.stop();
   }
 }

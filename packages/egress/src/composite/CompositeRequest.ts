@@ -1,4 +1,4 @@
-import type { Layout, Quality } from '@roomcast/protocol';
+import type { Layout, LayoutSpec, Quality } from '@roomcast/protocol';
 import type { EncodeLease } from './Encodes.js';
 
 /** What an output asks of the room's composite when it is started (C: what its check sees of a running one). */
@@ -18,7 +18,7 @@ export interface CompositeRequest<C = CompositeView> {
 /** The part of a composite an output sees: its (top) quality, and the encode of a quality to subscribe to. */
 export interface CompositeView {
   readonly quality: Quality;
-  readonly layout: Layout;
+  readonly layout: LayoutSpec;
   readonly stopped: boolean;
   /** Held until the output releases it; a lower quality is scaled from the composite (409 if it cannot be). */
   encodeFor(quality: Quality): Promise<EncodeLease>;

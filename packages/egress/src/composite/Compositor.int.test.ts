@@ -1,3 +1,4 @@
+import { normalizeLayout } from '@roomcast/protocol';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sfu, type Room } from '@roomcast/sfu';
@@ -50,7 +51,7 @@ describe('Compositor (real worker, real FFmpeg decoders)', () => {
     });
     room = await sfu.createRoom('mix');
     compositor = new Compositor(
-      { room, layout: 'grid', preset, ports: new PortAllocator(45600, 45799), background: '#101828', placeholderColor: '#344054' },
+      { room, layout: normalizeLayout('grid'), preset, ports: new PortAllocator(45600, 45799), background: '#101828', placeholderColor: '#344054' },
       sink,
     );
     compositor.start();
@@ -95,16 +96,16 @@ describe('Compositor (real worker, real FFmpeg decoders)', () => {
   it('switches layout on the next frame', async () => {
     publishers.push(await SyntheticPublisher.start(room, { identity: 'c', name: 'Cat' }));
     await expect.poll(() => compositor.tiles().length, { timeout: 1000 }).toBe(2);
-    compositor.setLayout('spotlight');
+    compositor.setLayout(normalizeLayout('spotlight'));
     await expect.poll(() => compositor.tiles()[0]!.width / compositor.tiles()[1]!.width, { timeout: 500 }).toBeGreaterThan(2);
-    compositor.setLayout('single-participant');
+    compositor.setLayout(normalizeLayout('single-participant'));
     await expect.poll(() => compositor.tiles().length, { timeout: 500 }).toBe(1);
   });
 
   it('leaves no decoder behind when stopped while its decoders are still starting', async () => {
     await compositor.stop();
     expect(decoderPids()).toEqual([]);
-    const second = new Compositor({ room, layout: 'grid', preset, ports: new PortAllocator(45800, 45899), background: '#101828', placeholderColor: '#344054' }, new RecordingSink());
+    const second = new Compositor({ room, layout: normalizeLayout('grid'), preset, ports: new PortAllocator(45800, 45899), background: '#101828', placeholderColor: '#344054' }, new RecordingSink());
     second.start();
     await expect.poll(decoderPids, { timeout: 2000, interval: 5 }).not.toEqual([]);
     await second.stop();

@@ -1,9 +1,12 @@
-import type { Layout } from '@roomcast/protocol';
+import type { LayoutSpec } from '@roomcast/protocol';
 import type { Room } from '@roomcast/sfu';
+import type { DestinationPolicy } from '../destinations/DestinationPolicy.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { AudioMixer, SAMPLE_RATE } from './AudioMixer.js';
 import { FrameCanvas, type YuvFrame, yuvFrameSize } from './FrameCanvas.js';
 import { FramePool } from './FramePool.js';
+import { labelStyle } from './labelStyle.js';
+import { LayoutDecor } from './LayoutDecor.js';
 import { computeLayout, type Rect, type Tile } from './layout.js';
 import { MediaClock } from './MediaClock.js';
 import { Placeholders } from './Placeholders.js';
@@ -18,9 +21,24 @@ export interface CompositeSink {
   writeAudio(pcm: Buffer): void;
 }
 
+/**
+ * Renders the `web` layout (a page as the picture): asked for the whole canvas's picture each
+ * frame while the layout is `web`. Without one, `web` falls back to the built-in grid.
+ */
+export interface WebLayoutSource {
+  /** The layout became (or stayed) `web` with these options; the source starts or updates its page. */
+  show(spec: LayoutSpec, size: { width: number; height: number }): void;
+  /** The newest full-canvas picture, or undefined until the page has drawn one. */
+  frame(): YuvFrame | undefined;
+  /** The layout is no longer `web`, or the composite stops. */
+  hide(): void;
+  /** Awaited once the composite has stopped: nothing of the page (its browser) is left after it. */
+  stop?(): Promise<void>;
+}
+
 export interface CompositorOptions {
   room: Room;
-  layout: Layout;
+  layout: LayoutSpec;
   preset: QualityPreset;
   ports: PortAllocator;
   background: string;
@@ -30,11 +48,26 @@ export interface CompositorOptions {
   maxTiles?: number;
   /** Decoders (video and audio) at most; see TrackInputs. */
   maxDecoders?: number;
+  /** Where a layout's logo may be fetched from (the destination policy); none: logos are not drawn. */
+  destinations?: DestinationPolicy;
+  /** A logo or banner could not be made; the picture goes on without it. */
+  onLayoutWarning?: (what: 'logo' | 'banner', reason: string) => void;
+  webLayout?: WebLayoutSource;
 }
 
 export const DEFAULT_MAX_TILES = 16;
 
 const AUDIO_CHUNK = SAMPLE_RATE / 50; // 20 ms
+/**
+ * Each microphone is mixed this long after its audio comes (AudioMixer holds it at this constant
+ * delay), because a picture takes longer: decoding, tile scaling and labelling, 350 KB through a
+ * socket, then up to a frame until the next composite frame takes it. Measured with
+ * bench:av-offset's flash and beep on 2 cores: the flash's picture reached the compositor 20-35 ms
+ * after the beep's audio on a quiet machine, 35-65 ms at a load average of 13, more at 30, and
+ * was drawn 0-33 ms later still. Less delay and sound leads picture; more and it trails. Glass-to-
+ * glass latency (read from the picture) is unchanged.
+ */
+export const AUDIO_DELAY_MS = 80;
 /** Frames are stamped by count, not by arrival, so 10 ms of pacing jitter is harmless (and half the wake-ups of 5). */
 const TICK_MS = 10;
 
@@ -47,10 +80,12 @@ const TICK_MS = 10;
 export class Compositor {
   readonly #canvas: FrameCanvas;
   readonly #pool: FramePool;
-  readonly #mixer = new AudioMixer();
+  readonly #mixer = new AudioMixer(SAMPLE_RATE, AUDIO_DELAY_MS);
   readonly #placeholders: Placeholders;
   readonly #inputs: TrackInputs;
-  #layout: Layout;
+  readonly #decor: LayoutDecor;
+  #layout: LayoutSpec;
+  #lastDecorVersion = -1;
   #tiles: Array<Tile<SubjectSource>> = [];
   #clock: MediaClock | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -68,6 +103,9 @@ export class Compositor {
     this.#layout = options.layout;
     this.#canvas = new FrameCanvas(options.preset.width, options.preset.height, options.background);
     this.#pool = new FramePool(yuvFrameSize(options.preset.width, options.preset.height));
+    const { width, height } = options.preset;
+    this.#decor = new LayoutDecor({ width, height, background: options.background, fontFile: options.fontFile, destinations: options.destinations, onWarning: options.onLayoutWarning });
+    this.#decor.set(options.layout, this.#canvas);
     // Room for two full layouts of cards (the one shown and the one before a change), not every name ever seen.
     // (Cards of one layout cover the canvas at most: two layouts and a spare is three canvases.)
     const maxCards = 2 * (options.maxTiles ?? DEFAULT_MAX_TILES) + 8;
@@ -82,7 +120,7 @@ export class Compositor {
     });
   }
 
-  get layout(): Layout {
+  get layout(): LayoutSpec {
     return this.#layout;
   }
 
@@ -106,8 +144,9 @@ export class Compositor {
       });
   }
 
-  setLayout(layout: Layout): void {
+  setLayout(layout: LayoutSpec): void {
     this.#layout = layout;
+    this.#decor.set(layout, this.#canvas);
     this.#scheduleRelayout();
   }
 
@@ -124,6 +163,8 @@ export class Compositor {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    this.#decor.close();
+    this.options.webLayout?.hide();
     for (const detach of this.#detach.splice(0)) detach();
     await this.#inputs.closeAll();
   }
@@ -150,13 +191,19 @@ export class Compositor {
 
   #relayout(): void {
     const { room, preset } = this.options;
-    this.#tiles = computeLayout({
-      layout: this.#layout,
+    const web = this.#layout.name === 'web' ? this.options.webLayout : undefined;
+    if (web) web.show(this.#layout, preset);
+    else this.options.webLayout?.hide();
+    // A page renders the picture: no tiles, so no video decoders (the microphones are still mixed).
+    this.#tiles = web ? [] : computeLayout({
+      layout: this.#layout.name,
+      options: this.#layout.options,
       width: preset.width,
       height: preset.height,
-      subjects: limitSubjects(roomSubjects(room), this.options.maxTiles ?? DEFAULT_MAX_TILES, room.activeSpeakerId),
+      subjects: limitSubjects(roomSubjects(room), this.options.maxTiles ?? DEFAULT_MAX_TILES, room.activeSpeakerId, this.#layout.options.pinned),
       activeSpeakerId: room.activeSpeakerId,
     });
+    this.#inputs.setLabelStyle(labelStyle(this.#layout.options.labels));
     if (this.#inputsEnabled) this.#inputs.update(this.#tiles);
   }
 
@@ -179,11 +226,19 @@ export class Compositor {
   #draw(): Buffer {
     const layers = this.#layers();
     const unchanged =
-      this.#lastDrawn !== undefined && layers.length === this.#lastLayers.length && layers.every((l, i) => sameLayer(l, this.#lastLayers[i]!));
+      this.#lastDrawn !== undefined &&
+      this.#decor.version === this.#lastDecorVersion &&
+      layers.length === this.#lastLayers.length && layers.every((l, i) => sameLayer(l, this.#lastLayers[i]!));
     if (unchanged) return this.#lastDrawn!;
     const target = this.#pool.acquire();
     this.#canvas.clear(target);
-    for (const { frame, rect } of layers) if (frame) this.#canvas.draw(frame, rect);
+    for (const { frame, rect } of layers) {
+      if (!frame) continue;
+      this.#canvas.draw(frame, rect);
+      this.#decor.shapeTile(this.#canvas, rect);
+    }
+    this.#decor.drawOverlays(this.#canvas);
+    this.#lastDecorVersion = this.#decor.version;
     if (this.#lastDrawn) this.#pool.release(this.#lastDrawn);
     this.#lastLayers = layers;
     this.#lastDrawn = target;
@@ -193,8 +248,9 @@ export class Compositor {
   /** What to draw where: each tile's newest picture (or its placeholder), or the empty-room card. */
   #layers(): Layer[] {
     if (!this.#inputsEnabled) return [];
+    const { width, height } = this.options.preset;
+    if (this.#layout.name === 'web' && this.options.webLayout) return [{ frame: this.options.webLayout.frame(), rect: { x: 0, y: 0, width, height } }];
     if (this.#tiles.length === 0) {
-      const { width, height } = this.options.preset;
       return [{ frame: this.#placeholders.get('Waiting for participants', width, height), rect: { x: 0, y: 0, width, height } }];
     }
     return this.#tiles.map((tile) => ({

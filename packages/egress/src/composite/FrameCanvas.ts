@@ -48,8 +48,13 @@ export class FrameCanvas {
   ) {
     this.data = Buffer.alloc(yuvFrameSize(width, height));
     this.#background = Buffer.alloc(this.data.length);
+    this.setBackground(background);
+  }
+
+  /** The colour `clear()` starts from (a layout's `background`; changeable live). */
+  setBackground(background: string): void {
     const { y, u, v } = rgbToYuv(background);
-    const lumaSize = width * height;
+    const lumaSize = this.width * this.height;
     this.#background.fill(y, 0, lumaSize);
     this.#background.fill(u, lumaSize, lumaSize + lumaSize / 4);
     this.#background.fill(v, lumaSize + lumaSize / 4);

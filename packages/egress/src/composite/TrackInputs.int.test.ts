@@ -1,3 +1,4 @@
+import { normalizeLayout } from '@roomcast/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ms, type Participant, Sfu, type Room } from '@roomcast/sfu';
 import type { TrackSource } from '@roomcast/protocol';
@@ -42,7 +43,7 @@ describe('TrackInputs: decoders only for producers with RTP, within the caps (re
   const publishers: SyntheticPublisher[] = [];
   const start = (options: Partial<CompositorOptions> = {}) => {
     compositor = new Compositor(
-      { room, layout: 'grid', preset: qualityPreset('360p'), ports: new PortAllocator(48200, 48399), background: '#101828', placeholderColor: '#344054', ...options },
+      { room, layout: normalizeLayout('grid'), preset: qualityPreset('360p'), ports: new PortAllocator(48200, 48399), background: '#101828', placeholderColor: '#344054', ...options },
       new NullSink(),
     );
     compositor.start();
@@ -104,6 +105,21 @@ describe('TrackInputs: decoders only for producers with RTP, within the caps (re
     await expect.poll(() => decoderChildren().filter((d) => d.pid !== decoder!.pid).length, { timeout: 8000 }).toBe(1);
     expect(decoderChildren()).toHaveLength(1);
     expect(c.decoderStats().restarts).toBe(1);
+  });
+
+  it('replaces the video decoder when the layout\'s labels change (drawn by the decoder), keeping the tile', async () => {
+    const c = start({ maxTiles: 1, maxDecoders: 2 });
+    const videoDecoders = () => decoderChildren().filter(({ argv }) => argv.includes('-vf'));
+    const vf = (argv: string[]) => argv[argv.indexOf('-vf') + 1]!;
+    await expect.poll(() => videoDecoders().length, { timeout: 8000 }).toBe(1);
+    const [first] = videoDecoders();
+    expect(vf(first!.argv)).toContain('drawtext');
+    c.setLayout(normalizeLayout({ name: 'grid', options: { labels: false } }));
+    await expect.poll(() => videoDecoders().map((d) => d.pid), { timeout: 8000 }).not.toContain(first!.pid);
+    await expect.poll(() => videoDecoders().length, { timeout: 8000 }).toBe(1);
+    expect(vf(videoDecoders()[0]!.argv)).not.toContain('drawtext');
+    c.setLayout(normalizeLayout({ name: 'grid', options: { labels: { color: '#ffcc00' } } }));
+    await expect.poll(() => videoDecoders().some((d) => vf(d.argv).includes('fontcolor=0xffcc00')), { timeout: 8000 }).toBe(true);
   });
 
   it('leaves no decoder behind', async () => {

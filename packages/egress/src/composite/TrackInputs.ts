@@ -5,6 +5,7 @@ import type { AudioMixer } from './AudioMixer.js';
 import { DecoderGate } from './DecoderGate.js';
 import type { YuvFrame } from './FrameCanvas.js';
 import type { Tile } from './layout.js';
+import { DEFAULT_LABELS, labelKey, type LabelStyle } from './labelStyle.js';
 import { producerBytesReceived, roomAudioProducers, roomProducers, type SubjectSource } from './roomSubjects.js';
 import { VideoTrackInput } from './VideoTrackInput.js';
 
@@ -16,7 +17,7 @@ interface VideoSlot {
   current?: VideoTrackInput;
   /** A decoder at a new tile size, shown once it has a picture (then `current` is closed). */
   next?: VideoTrackInput;
-  starting?: { width: number; height: number };
+  starting?: { width: number; height: number; labels: string };
 }
 
 /** How often running decoders are checked and the layout's wants asked for again (see #sweep). */
@@ -48,6 +49,7 @@ export class TrackInputs {
   readonly #maxDecoders: number;
   #closed = false;
   #lastTiles: Array<Tile<SubjectSource>> = [];
+  #labelStyle: LabelStyle = DEFAULT_LABELS;
   readonly #sweepTimer: NodeJS.Timeout;
 
   constructor(readonly options: TrackInputsOptions) {
@@ -68,6 +70,11 @@ export class TrackInputs {
   /** Decoders restarted after dying by themselves. */
   get restarts(): number {
     return this.#gate.restarts;
+  }
+
+  /** The layout's label style; decoders drawing another one are replaced (beside the old, as on a resize). */
+  setLabelStyle(style: LabelStyle): void {
+    this.#labelStyle = style;
   }
 
   update(tiles: Array<Tile<SubjectSource>>): void {
@@ -151,25 +158,30 @@ export class TrackInputs {
       slot = {};
       this.#video.set(producerId, slot);
     }
-    const sized = (input?: { width: number; height: number }) => input?.width === tile.width && input.height === tile.height;
-    if (sized(slot.current) && slot.current?.running) {
+    const labels = labelKey(this.#labelStyle);
+    const sized = (input?: { width: number; height: number; labels: string }) =>
+      input?.width === tile.width && input.height === tile.height && input.labels === labels;
+    if (sized(slot.current && asStarted(slot.current)) && slot.current?.running) {
       if (slot.next) this.#track(slot.next.close());
       slot.next = undefined;
       return;
     }
-    if (sized(slot.next) || sized(slot.starting)) return;
+    if (sized(slot.next && asStarted(slot.next)) || sized(slot.starting)) return;
     this.#track(this.#startVideo(producerId, slot, tile));
   }
 
   async #startVideo(producerId: string, slot: VideoSlot, tile: Tile<SubjectSource>): Promise<void> {
-    const size = { width: tile.width, height: tile.height };
+    const size = { width: tile.width, height: tile.height, labels: labelKey(this.#labelStyle) };
+    const labelStyle = this.#labelStyle;
     slot.starting = size;
     try {
       const input = await VideoTrackInput.start({
         room: this.options.room,
         producerId,
-        ...size,
+        width: size.width,
+        height: size.height,
         label: tile.subject.name,
+        labelStyle,
         fontFile: this.options.fontFile,
         ports: this.options.ports,
         onExit: (exited) => this.#onVideoExit(producerId, exited),
@@ -256,4 +268,9 @@ export class TrackInputs {
     }
     if (!this.#closed) this.#gate.exited(producerId);
   }
+}
+
+/** What a running decoder draws: its size and label style. */
+function asStarted(input: VideoTrackInput): { width: number; height: number; labels: string } {
+  return { width: input.options.width, height: input.options.height, labels: labelKey(input.options.labelStyle) };
 }

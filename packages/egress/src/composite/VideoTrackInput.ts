@@ -7,6 +7,7 @@ import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { TrackTap } from '../rtp/TrackTap.js';
 import { FrameSplitter } from './FrameSplitter.js';
 import { type YuvFrame, yuvFrameSize } from './FrameCanvas.js';
+import { DEFAULT_LABELS, type LabelStyle } from './labelStyle.js';
 
 /** What a decoder prints when it lost a reference frame: ask the sender for a keyframe. */
 const LOST_SYNC = /keyframe|missing reference|corrupt|concealing|Invalid data|decode_slice/i;
@@ -21,6 +22,8 @@ export interface VideoTrackInputOptions {
   height: number;
   label: string;
   fontFile?: string;
+  /** The layout's `labels` (default: shown, white on translucent black). */
+  labelStyle?: LabelStyle;
   ports: PortAllocator;
   onExit?: (input: VideoTrackInput) => void;
 }
@@ -67,15 +70,16 @@ export class VideoTrackInput {
   }
 
   async #spawn(): Promise<void> {
-    const labelFile = join(this.tap.dir, 'label.txt');
-    await writeFile(labelFile, this.options.label);
+    const style = this.options.labelStyle ?? DEFAULT_LABELS;
+    const labelFile = style.show ? join(this.tap.dir, 'label.txt') : undefined;
+    if (labelFile) await writeFile(labelFile, this.options.label);
     const { width, height, fontFile } = this.options;
     const splitter = new FrameSplitter(yuvFrameSize(width, height));
     const onData = (bytes: Buffer) => {
       const data = splitter.push(bytes);
       if (data) this.latest = { width, height, data };
     };
-    const decoder = await FfmpegProcess.spawn(videoDecoderArgs({ sdpPath: this.tap.sdpPath, width, height, labelFile, fontFile }), {
+    const decoder = await FfmpegProcess.spawn(videoDecoderArgs({ sdpPath: this.tap.sdpPath, width, height, labelFile, fontFile, labelColor: style.color, labelBackground: style.background }), {
       // Raw frames at 30 a second: read into one reused buffer, not a new Buffer per read.
       pipes: { stdout: { bufferBytes: READ_BUFFER_BYTES, onData } },
     });

@@ -17,7 +17,14 @@ export function roomSubjects(room: Room): SubjectSource[] {
     subjects.push(cameraSubject(participant));
     for (const { producer, source } of participant.producers.values()) {
       if (source === 'screen' && !producer.paused) {
-        subjects.push({ key: `${participant.id}:screen`, participantId: participant.id, name: `${participant.name} (screen)`, source: 'screen', videoProducerId: producer.id });
+        subjects.push({
+          key: `${participant.id}:screen`,
+          participantId: participant.id,
+          identity: participant.identity,
+          name: `${participant.name} (screen)`,
+          source: 'screen',
+          videoProducerId: producer.id,
+        });
       }
     }
   }
@@ -28,12 +35,15 @@ function cameraSubject(participant: Participant): SubjectSource {
   const camera = [...participant.producers.values()].find(
     ({ producer, source }) => producer.kind === 'video' && (source === 'camera' || source === 'synthetic'),
   );
+  const videoProducerId = camera && !camera.producer.paused ? camera.producer.id : null;
   return {
     key: `${participant.id}:camera`,
     participantId: participant.id,
+    identity: participant.identity,
     name: participant.name,
     source: 'camera',
-    videoProducerId: camera && !camera.producer.paused ? camera.producer.id : null,
+    videoProducerId,
+    videoOff: videoProducerId === null,
   };
 }
 
@@ -47,13 +57,14 @@ export function roomAudioProducers(room: Room): string[] {
 }
 
 /**
- * At most `max` subjects, in their stage order: screen shares first, then the active speaker,
+ * At most `max` subjects, in their stage order: pinned identities first, then screen shares, then the active speaker,
  * then cameras that are on, then the rest in join order. A room with more people than tiles shows
  * who matters now, and every tile costs a decoder.
  */
-export function limitSubjects<S extends SubjectSource>(subjects: S[], max: number, activeSpeakerId: string | null): S[] {
+export function limitSubjects<S extends SubjectSource>(subjects: S[], max: number, activeSpeakerId: string | null, pinned: readonly string[] = []): S[] {
   if (subjects.length <= max) return subjects;
-  const rank = (s: S): number => (s.source === 'screen' ? 0 : s.participantId === activeSpeakerId ? 1 : s.videoProducerId ? 2 : 3);
+  const isPinned = (s: S): boolean => s.identity !== undefined && pinned.includes(s.identity);
+  const rank = (s: S): number => (isPinned(s) ? -1 : s.source === 'screen' ? 0 : s.participantId === activeSpeakerId ? 1 : s.videoProducerId ? 2 : 3);
   const chosen = new Set(
     subjects
       .map((subject, index) => ({ subject, index }))

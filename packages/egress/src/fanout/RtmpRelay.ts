@@ -1,4 +1,4 @@
-import { AppError, backoffDelay, type RtmpBroadcastInfo, type RtmpStatus } from '@roomcast/protocol';
+import { AppError, backoffDelay, type LiveStreamActor, type RtmpBroadcastInfo, type RtmpStatus } from '@roomcast/protocol';
 import { TypedEmitter } from '@roomcast/sfu';
 import { redactStreamKey, relayArgs, relayOptionsText, relayTarget, type RelayTarget, type RtmpsTls } from '../args/relayArgs.js';
 import type { DestinationPolicy, EgressLog } from '../destinations/DestinationPolicy.js';
@@ -11,6 +11,8 @@ export interface RtmpRelayOptions {
   name: string;
   streamUrl: string;
   streamKey?: string;
+  /** Who asked for this destination (default: the server itself). */
+  startedBy?: LiveStreamActor;
   /** Reconnect attempts before giving up (`failed`). */
   maxRetries: number;
   retryBaseMs: number;
@@ -26,7 +28,7 @@ export interface RtmpRelayOptions {
 }
 
 /** What every destination of a server shares: retry, stall, TLS and destination policy, the log. */
-export type RelayPolicy = Omit<RtmpRelayOptions, 'name' | 'streamUrl' | 'streamKey'>;
+export type RelayPolicy = Omit<RtmpRelayOptions, 'name' | 'streamUrl' | 'streamKey' | 'startedBy'>;
 
 export type RelayEventType = 'started' | 'updated' | 'stopped' | 'failed';
 
@@ -34,6 +36,9 @@ export interface RtmpRelayEvents extends Record<string, unknown[]> {
   /** started: first time live; updated: status/retries changed; stopped: by request; failed: gave up. */
   event: [type: RelayEventType, info: RtmpBroadcastInfo];
 }
+
+/** Who stops a destination when nobody asked: the room closed, the server stopped, the composite ended. */
+export const SYSTEM_ACTOR: LiveStreamActor = { type: 'system', identity: null };
 
 /** A connection that stayed up this long resets the attempt counter. */
 const HEALTHY_AFTER_MS = 30_000;
@@ -54,6 +59,8 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
   #unsubscribe: (() => void) | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #stopping = false;
+  #stoppedAt: Date | null = null;
+  #stoppedBy: LiveStreamActor | null = null;
 
   constructor(
     readonly options: RtmpRelayOptions,
@@ -82,6 +89,9 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
       started_at: this.#startedAt?.toISOString() ?? null,
       error: this.#error,
       retries: this.#retries,
+      started_by: this.options.startedBy ?? SYSTEM_ACTOR,
+      stopped_by: this.#stoppedBy,
+      stopped_at: this.#stoppedAt?.toISOString() ?? null,
     };
   }
 
@@ -89,9 +99,14 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     this.#connectOwned();
   }
 
-  async stop(): Promise<void> {
+  /** Stops it for good; `by` is who asked (reported as `stopped_by`, unless it had already failed). */
+  async stop(by: LiveStreamActor = SYSTEM_ACTOR): Promise<void> {
     if (this.#stopping) return;
     this.#stopping = true;
+    if (this.#status !== 'failed') {
+      this.#stoppedBy = by;
+      this.#stoppedAt = new Date();
+    }
     clearTimeout(this.#retryTimer);
     this.#unsubscribe?.();
     await this.#ffmpeg?.finish(1500);
@@ -190,6 +205,7 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
 
   #set(status: RtmpStatus, event: RelayEventType): void {
     this.#status = status;
+    if (status === 'failed') this.#stoppedAt ??= new Date();
     this.safeEmit('event', event, this.info());
   }
 }

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AppError, type LiveStreamActor, type LiveStreamInfo, type Quality, type WebhookEventType } from '@roomcast/protocol';
+import { AppError, type LiveStreamActor, type LiveStreamInfo, normalizeLayout, type Quality, type WebhookEventType } from '@roomcast/protocol';
 import { type Room, TypedEmitter } from '@roomcast/sfu';
 import type { CompositeRequest, CompositeView } from '../composite/CompositeRequest.js';
 import { encodeRefusal } from '../composite/encodeQuality.js';
@@ -54,7 +54,7 @@ const held = new Map<Quality, number>();
 function fakeComposite(quality: Quality): CompositeView {
   return {
     quality,
-    layout: 'grid',
+    layout: normalizeLayout('grid'),
     stopped: false,
     encodeFor: async (wanted) => {
       const refusal = encodeRefusal(quality, wanted);
@@ -85,7 +85,7 @@ describe('LiveStreamService (fake composite and rendition)', () => {
 
   beforeEach(async () => {
     hlsDir = await mkdtemp(join(tmpdir(), 'live-unit-'));
-    rooms = new Map(['a', 'b'].map((name) => [name, { name, closed: false } as unknown as Room]));
+    rooms = new Map(['a', 'b'].map((name) => [name, { name, closed: false, settings: {} } as unknown as Room]));
     composite = undefined;
     released = [];
     events = [];

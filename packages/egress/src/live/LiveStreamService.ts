@@ -20,6 +20,7 @@ import { LiveLadder } from './LiveLadder.js';
 import type { RecordingStore } from '../recordings/RecordingStore.js';
 import { beginRecording, discardRecording, finishRecording, liveStreamDir, requestedRecording } from './liveRecording.js';
 import { LiveStreamHistory } from './LiveStreamHistory.js';
+import { assertBroadcastingEnabled, liveStreamWithDefaults } from '../roomDefaults.js';
 import { signedRecord, unsignedRecord } from './LiveStreamRecords.js';
 
 /** What live streams need of the egress service that owns them (EgressService; a fake in unit tests). */
@@ -114,8 +115,11 @@ export class LiveStreamService {
     return [...this.#history.inRoom(roomName).map((info) => signedRecord(info, this.options.signUrl)), ...current];
   }
 
-  async start(roomName: string, body: StartLiveStreamBody, by: LiveStreamActor): Promise<LiveStreamInfo> {
+  async start(roomName: string, requested: StartLiveStreamBody, by: LiveStreamActor): Promise<LiveStreamInfo> {
     const room = this.options.host.room(roomName);
+    assertBroadcastingEnabled(room);
+    // The room's settings (its type's, then its own) fill what the request leaves out.
+    const { body, fallbackQuality } = liveStreamWithDefaults(requested, room.settings);
     const id = randomBytes(16).toString('base64url');
     const recording = requestedRecording(body);
     const stream = new LiveStream({
@@ -130,7 +134,7 @@ export class LiveStreamService {
     });
     // First: a recordings directory that cannot be written refuses the start before anything runs.
     await beginRecording(this.options.recordings, stream);
-    const opened = this.#open(stream, body);
+    const opened = this.#open(stream, body, fallbackQuality);
     stream.opening = opened.then(
       () => undefined,
       () => undefined,
@@ -207,11 +211,11 @@ export class LiveStreamService {
   }
 
   /** Claims the composite (validating first), then starts one rendition per quality of the ladder, each on its encode. */
-  async #open(stream: LiveStream, body: StartLiveStreamBody): Promise<void> {
+  async #open(stream: LiveStream, body: StartLiveStreamBody, fallbackQuality?: Quality): Promise<void> {
     const { room } = stream;
     const composite = await this.options.host.composite(room, {
       check: (running) => {
-        const quality = liveStreamQuality(body, running?.quality);
+        const quality = liveStreamQuality(body, running?.quality, fallbackQuality);
         const renditions = liveStreamLadder(quality, body.renditions);
         const current = this.#byRoom.get(room.name);
         if (current?.active) throw new AppError('conflict', `room ${room.name} already has a live stream (${current.id}); stop it first`);

@@ -9,13 +9,13 @@ export const ROOM_CLOSED = 'the room was closed';
 /**
  * The quality a live stream's composite runs at (the top of its ladder, see ladder.ts), or a coded
  * error: the running composite's quality (one composite per room), else the requested one, else
- * the largest requested rendition, else the default.
+ * the room's quality (`fallback`, see roomDefaults.ts), else the largest requested rendition, else the default.
  */
-export function liveStreamQuality(body: StartLiveStreamBody, running: Quality | undefined): Quality {
+export function liveStreamQuality(body: StartLiveStreamBody, running: Quality | undefined, fallback?: Quality): Quality {
   if (running && body.quality && body.quality !== running) {
     throw new AppError('conflict', `the room is already composited at ${running}; stop its broadcasts first to change quality`);
   }
-  return body.quality ?? running ?? topRendition(body.renditions) ?? DEFAULT_QUALITY;
+  return body.quality ?? running ?? fallback ?? topRendition(body.renditions) ?? DEFAULT_QUALITY;
 }
 
 /** BANDWIDTH of the master playlist: the preset's peak bit rate plus container overhead (~10 %). */

@@ -25,6 +25,8 @@ export interface SyntheticVideoOptions {
 export interface SyntheticAudioOptions {
   /** Sine tone in Hz; by default it differs from the other participants'. */
   frequency?: number;
+  /** Play this audio file in a loop instead (e.g. speech made with espeak-ng, for transcripts). */
+  file?: string;
 }
 
 export interface SyntheticPublisherOptions {
@@ -149,7 +151,7 @@ export class SyntheticPublisher extends TypedEmitter<SyntheticPublisherEvents> {
     }
     if (this.audio) {
       const frequency = (audioOptions && audioOptions.frequency) || defaultToneFrequency(index);
-      spec.audio = { frequency, payloadType: SYNTHETIC_AUDIO.payloadType, ssrc: SYNTHETIC_AUDIO.ssrc, port: this.audio.transport.tuple.localPort };
+      spec.audio = { frequency, file: audioOptions ? audioOptions.file : undefined, payloadType: SYNTHETIC_AUDIO.payloadType, ssrc: SYNTHETIC_AUDIO.ssrc, port: this.audio.transport.tuple.localPort };
     }
     return spec;
   }

@@ -25,6 +25,8 @@ export interface SyntheticVideoArgs {
 
 export interface SyntheticAudioArgs {
   frequency: number;
+  /** An audio file played in a loop instead of the tone (spoken samples for transcript tests). */
+  file?: string;
   payloadType: number;
   ssrc: number;
   port: number;
@@ -56,12 +58,17 @@ export function buildSyntheticFfmpegArgs(spec: SyntheticArgsSpec): string[] {
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning'];
   // Inputs: each lavfi source is read at its native rate (-re), so the output is realtime.
   if (spec.video) args.push('-re', '-f', 'lavfi', '-i', videoSourceGraph(spec.video, spec));
-  if (spec.audio) args.push('-re', '-f', 'lavfi', '-i', spec.avMarks ? beepSource() : `sine=frequency=${spec.audio.frequency}:sample_rate=48000`);
+  if (spec.audio) args.push(...audioInputArgs(spec.audio, spec.avMarks));
   // The marker rides on the first output as harmless metadata (RTP carries no metadata).
   args.push('-metadata', `comment=${spec.marker}`);
   if (spec.video) args.push(...videoOutputArgs(spec.video, host));
   if (spec.audio) args.push(...audioOutputArgs(spec.audio, spec.video ? 1 : 0, host));
   return args;
+}
+
+function audioInputArgs(audio: SyntheticAudioArgs, avMarks?: boolean): string[] {
+  if (audio.file) return ['-re', '-stream_loop', '-1', '-i', audio.file];
+  return ['-re', '-f', 'lavfi', '-i', avMarks ? beepSource() : `sine=frequency=${audio.frequency}:sample_rate=48000`];
 }
 
 function videoSourceGraph(video: SyntheticVideoArgs, spec: SyntheticArgsSpec): string {

@@ -1,24 +1,32 @@
 import type { EgressService } from '@roomcast/egress';
-import type { Handler } from '../types.js';
+import type { Handler, SessionContext } from '../types.js';
 
 /** Broadcast control from the client SDK, for tokens with start-broadcast / stop-broadcast. */
 export function broadcastHandlers(egress: EgressService): {
   startRtmpBroadcasts: Handler<'startRtmpBroadcasts'>;
   stopRtmpBroadcast: Handler<'stopRtmpBroadcast'>;
   stopAllRtmpBroadcasts: Handler<'stopAllRtmpBroadcasts'>;
+  setLayout: Handler<'setLayout'>;
 } {
+  // `started_by` / `stopped_by` of each destination: the participant who asked.
+  const actor = ({ participant }: SessionContext) => ({ type: 'participant' as const, identity: participant.identity });
   return {
-    startRtmpBroadcasts: async ({ room, participant }, body) => {
-      participant.assertCan('start-broadcast');
-      return { egress: await egress.startBroadcasts(room.name, body) };
+    startRtmpBroadcasts: async (ctx, body) => {
+      ctx.participant.assertCan('start-broadcast');
+      return { egress: await egress.startBroadcasts(ctx.room.name, body, actor(ctx)) };
     },
-    stopRtmpBroadcast: async ({ room, participant }, { name }) => {
-      participant.assertCan('stop-broadcast');
-      return { egress: await egress.stopBroadcast(room.name, name) };
+    stopRtmpBroadcast: async (ctx, { name }) => {
+      ctx.participant.assertCan('stop-broadcast');
+      return { egress: await egress.stopBroadcast(ctx.room.name, name, actor(ctx)) };
     },
-    stopAllRtmpBroadcasts: async ({ room, participant }) => {
-      participant.assertCan('stop-broadcast');
-      return { egress: await egress.stopAll(room.name) };
+    stopAllRtmpBroadcasts: async (ctx) => {
+      ctx.participant.assertCan('stop-broadcast');
+      return { egress: await egress.stopAll(ctx.room.name, actor(ctx)) };
+    },
+    // Who may start a broadcast may change its picture (moderators by default).
+    setLayout: async (ctx, { layout }) => {
+      ctx.participant.assertCan('start-broadcast');
+      return { egress: await egress.setLayout(ctx.room.name, layout) };
     },
   };
 }

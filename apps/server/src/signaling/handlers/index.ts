@@ -2,12 +2,13 @@ import type { EgressService } from '@roomcast/egress';
 import type { HandlerTable } from '../types.js';
 import { broadcastHandlers } from './broadcasts.js';
 import { liveStreamHandlers } from './liveStreams.js';
+import { type MediaStreamHandlerDeps, mediaStreamHandlers } from './mediaStreams.js';
 import * as media from './media.js';
 import * as membership from './membership.js';
 import * as transports from './transports.js';
 
 /** Every signaling method and the function that serves it. */
-export const createHandlers = (egress: EgressService): HandlerTable => ({
+export const createHandlers = (egress: EgressService, mediaStreams: MediaStreamHandlerDeps): HandlerTable => ({
   join: membership.join,
   leave: membership.leave,
   getRouterRtpCapabilities: transports.getRouterRtpCapabilities,
@@ -24,4 +25,5 @@ export const createHandlers = (egress: EgressService): HandlerTable => ({
   requestKeyFrame: media.requestKeyFrame,
   ...broadcastHandlers(egress),
   ...liveStreamHandlers(egress),
+  ...mediaStreamHandlers(mediaStreams),
 });

@@ -10,6 +10,7 @@ export function liveStreamHandlers(egress: EgressService): {
   return {
     startLiveStream: async (ctx, body) => {
       ctx.participant.assertCan('start-live-stream');
+      await egress.checkLayout(body.layout);
       return { live_stream: await egress.liveStreams.start(ctx.room.name, body, actor(ctx)) };
     },
     stopLiveStream: async (ctx, data) => {

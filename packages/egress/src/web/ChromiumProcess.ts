@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { makeEgressTempDir } from '../tempDirs.js';
+import { chromiumArgs } from './webLayoutArgs.js';
+
+const DEVTOOLS_LINE = /DevTools listening on (ws:\/\/\S+)/;
+
+/** Debian's chromium (CHROMIUM_PATH to override): never a downloaded browser. */
+export function chromiumBinary(): string {
+  return process.env.CHROMIUM_PATH ?? 'chromium';
+}
+
+/**
+ * One Chromium, owned here rather than by Playwright: started in its own process group on a
+ * throw-away profile, so stop() can kill the browser and every helper process it forked at once
+ * and remove the profile, whatever state the browser is in.
+ */
+export class ChromiumProcess {
+  #stopped = false;
+  readonly exited: Promise<void>;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly profileDir: string,
+    readonly devtoolsUrl: string,
+  ) {
+    this.exited = new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else child.once('exit', () => resolve());
+    });
+  }
+
+  /** Starts Chromium and waits (at most `timeoutMs`) for its DevTools endpoint. */
+  static async start(width: number, height: number, timeoutMs: number): Promise<ChromiumProcess> {
+    const profileDir = await makeEgressTempDir('chromium');
+    const args = chromiumArgs({ profileDir, width, height, runningAsRoot: process.getuid?.() === 0 });
+    const child = spawn(chromiumBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    try {
+      const url = await devtoolsUrlOf(child, timeoutMs);
+      return new ChromiumProcess(child, profileDir, url);
+    } catch (error) {
+      killGroup(child);
+      await rm(profileDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Kills the whole process group (renderers, GPU and zygote helpers too) and removes the profile. Safe twice. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return this.exited;
+    this.#stopped = true;
+    killGroup(this.child);
+    await this.exited;
+    await rm(this.profileDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+function devtoolsUrlOf(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => done(new Error(`chromium did not start within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      text = (text + chunk.toString('utf8')).slice(-8192);
+      const match = DEVTOOLS_LINE.exec(text);
+      if (match) done(undefined, match[1]);
+    };
+    const onExit = (): void => done(new Error(`chromium exited at start: ${text.trim().split('\n').slice(-3).join(' | ')}`));
+    const onError = (error: Error): void => done(new Error(`cannot run ${chromiumBinary()}: ${error.message}`));
+    function done(error?: Error, url?: string): void {
+      clearTimeout(timer);
+      child.off('exit', onExit).off('error', onError);
+      child.stderr?.off('data', onData);
+      // Chromium goes on writing to stderr: keep draining it so it never blocks on a full pipe.
+      child.stderr?.resume();
+      if (error) reject(error);
+      else resolve(url!);
+    }
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit).once('error', onError);
+  });
+}

@@ -1,0 +1,184 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SyntheticPublisher, WEB_LAYOUT_FAILED } from '@roomcast/egress';
+import type { EgressState } from '@roomcast/protocol';
+import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
+import { waitFor } from './support/ports.js';
+import { findMediaProcesses } from './support/processes.js';
+import { type RtmpServer, startRtmpServer } from './support/rtmpServer.js';
+
+const MARKER: [number, number, number] = [0x00, 0xc8, 0xff];
+const LOAD_TIMEOUT_MS = 2000;
+const PROCESS_NAMES = ['chromium', 'ffmpeg'];
+
+/** A layout page that paints the marker colour over the whole page. */
+function markerPages(): Server {
+  return createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end('<!doctype html><body style="margin:0;background:#00c8ff"><h1 style="color:#fff">Live</h1><script>window.roomcast.ready()</script></body>');
+  });
+}
+
+async function listen(server: Server | TcpServer): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** One decoded 640x360 picture from the destination, as RGB. */
+async function grabFrame(url: string): Promise<Buffer> {
+  const { stdout } = await promisify(execFile)('ffmpeg', ['-v', 'error', '-rw_timeout', '5000000', '-i', url, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+    encoding: 'buffer',
+    timeout: 15_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  expect(stdout.length).toBe(640 * 360 * 3);
+  return stdout;
+}
+
+/** The pixel at the centre of the destination's picture. */
+async function centrePixel(url: string): Promise<[number, number, number]> {
+  const frame = await grabFrame(url);
+  const i = (180 * 640 + 320) * 3;
+  return [frame[i]!, frame[i + 1]!, frame[i + 2]!];
+}
+
+/** Standard deviation of the picture's brightness: a flat page is near 0, a camera's picture is not. */
+function lumaSpread(frame: Buffer): number {
+  let sum = 0;
+  let squares = 0;
+  const n = frame.length / 3;
+  for (let i = 0; i < frame.length; i += 3) {
+    const y = 0.299 * frame[i]! + 0.587 * frame[i + 1]! + 0.114 * frame[i + 2]!;
+    sum += y;
+    squares += y * y;
+  }
+  return Math.sqrt(squares / n - (sum / n) ** 2);
+}
+
+/** Chromium and FFmpeg processes of the egress (the synthetic publisher's FFmpeg is the room's, not the egress's). */
+const egressProcesses = () => findMediaProcesses({ names: PROCESS_NAMES }).filter((p) => !p.cmdline.includes('roomcast-synthetic'));
+
+async function egressProcessesLeft(timeoutMs = 5000): Promise<string[]> {
+  await waitFor(() => egressProcesses().length === 0, timeoutMs);
+  return egressProcesses().map((p) => p.cmdline.slice(0, 80));
+}
+
+const near = (a: [number, number, number], b: [number, number, number], tolerance = 24): boolean => a.every((v, i) => Math.abs(v - b[i]!) <= tolerance);
+
+describe('web layout: a page rendered by Chromium is the composite (real Chromium, nginx-rtmp, FFmpeg)', () => {
+  let rtmp: RtmpServer;
+  let server: TestServer;
+  let publisher: SyntheticPublisher;
+  const pages = markerPages();
+  const silentSockets = new Set<Socket>();
+  /** Accepts connections and never answers: a page that never loads. */
+  const silent = createTcpServer((socket) => silentSockets.add(socket));
+  let pageOrigin = '';
+  let silentOrigin = '';
+
+  const start = (room: string, body: unknown) => server.api(`/v1/rooms/${room}/rtmp_broadcasts`, { method: 'POST', body });
+  const stop = (room: string) => server.api(`/v1/rooms/${room}/rtmp_broadcasts/stop`, { method: 'POST' });
+  const stateOf = async (room: string): Promise<EgressState> =>
+    ((await (await server.api(`/v1/rooms/${room}`)).json()) as { room: { egress: EgressState } }).room.egress;
+
+  beforeAll(async () => {
+    pageOrigin = await listen(pages);
+    silentOrigin = await listen(silent);
+    rtmp = await startRtmpServer();
+    server = await startTestServer({ WEB_LAYOUT_ORIGINS: `${pageOrigin},${silentOrigin}`, WEB_LAYOUT_LOAD_TIMEOUT_MS: String(LOAD_TIMEOUT_MS) });
+    await server.api('/v1/rooms', { method: 'POST', body: { name: 'show' } });
+    publisher = await SyntheticPublisher.start(server.sfu.room('show'), { identity: 'alice', name: 'Alice' });
+  });
+
+  afterAll(async () => {
+    await publisher?.stop();
+    await server?.close();
+    await rtmp?.stop();
+    for (const socket of silentSockets) socket.destroy();
+    await new Promise((resolve) => pages.close(resolve));
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('refuses a page outside WEB_LAYOUT_ORIGINS with a 400, starting nothing', async () => {
+    const response = await start('show', {
+      quality: '360p',
+      layout: { name: 'web', options: { url: 'http://127.0.0.2:8080/layout.html' } },
+      broadcasts: [{ name: 'web', stream_url: rtmp.appUrl(), stream_key: 'refused' }],
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/WEB_LAYOUT_ORIGINS/) });
+    // The same for a live stream's layout.
+    const live = await server.api('/v1/rooms/show/live_streams', { method: 'POST', body: { quality: '360p', layout: { name: 'web', options: { url: 'http://127.0.0.2:8080/layout.html' } } } });
+    expect(live.status).toBe(400);
+    expect(server.egress.composites.size).toBe(0);
+    expect(egressProcesses()).toEqual([]);
+  });
+
+  it("sends the page's picture to the destination: its marker colour at the centre", async () => {
+    const response = await start('show', {
+      quality: '360p',
+      layout: { name: 'web', options: { url: `${pageOrigin}/layout.html` } },
+      broadcasts: [{ name: 'web', stream_url: rtmp.appUrl(), stream_key: 'marker' }],
+    });
+    expect(response.status).toBe(201);
+    expect(await waitFor(async () => (await rtmp.liveStreams()).includes('marker'), 15_000)).toBe(true);
+    expect(findMediaProcesses({ names: ['chromium'] }).length).toBeGreaterThan(0);
+    // The first pictures may be the background, before the page has painted.
+    let pixel: [number, number, number] = [0, 0, 0];
+    await expect
+      .poll(async () => {
+        pixel = await centrePixel(rtmp.rtmpUrl('marker'));
+        return near(pixel, MARKER);
+      }, { timeout: 30_000, interval: 500 })
+      .toBe(true);
+    expect((await stateOf('show')).rtmps.map((r) => r.status)).toEqual(['live']);
+    expect((await stop('show')).status).toBe(200);
+    expect(await egressProcessesLeft()).toEqual([]);
+  });
+
+  it('without a url shows the built-in grid page: the publisher\'s picture, drawn by a hidden recorder that nobody sees', async () => {
+    const room = server.sfu.room('show');
+    const joinedEvents: string[] = [];
+    const onJoined = (participant: { identity: string }) => joinedEvents.push(participant.identity);
+    room.on('participantJoined', onJoined);
+    try {
+      const response = await start('show', { quality: '360p', layout: 'web', broadcasts: [{ name: 'web', stream_url: rtmp.appUrl(), stream_key: 'grid' }] });
+      expect(response.status).toBe(201);
+      expect(await waitFor(async () => (await rtmp.liveStreams()).includes('grid'), 15_000)).toBe(true);
+      // The page's recorder joins the room: it is there, but hidden.
+      await expect.poll(() => [...room.participants.values()].filter((p) => p.joined && p.hidden).length, { timeout: 15_000 }).toBe(1);
+      const listed = ((await (await server.api('/v1/rooms/show')).json()) as { room: { participants: Array<{ identity: string }> } }).room.participants;
+      expect(listed.map((p) => p.identity)).toEqual(['alice']);
+      // The synthetic publisher's test pattern (many colours), not a flat page and not the marker.
+      await expect.poll(async () => lumaSpread(await grabFrame(rtmp.rtmpUrl('grid'))), { timeout: 30_000, interval: 1000 }).toBeGreaterThan(30);
+      expect(near(await centrePixel(rtmp.rtmpUrl('grid')), MARKER)).toBe(false);
+      expect(joinedEvents).toEqual([]);
+    } finally {
+      room.off('participantJoined', onJoined);
+    }
+    expect((await stop('show')).status).toBe(200);
+    expect(await egressProcessesLeft()).toEqual([]);
+    await expect.poll(() => [...room.participants.values()].filter((p) => p.hidden).length, { timeout: 10_000 }).toBe(0);
+  });
+
+  it('fails the broadcast with the reason when the page never answers, within its timeout', async () => {
+    const startedAt = Date.now();
+    const response = await start('show', {
+      quality: '360p',
+      layout: { name: 'web', options: { url: `${silentOrigin}/never.html` } },
+      broadcasts: [{ name: 'web', stream_url: rtmp.appUrl(), stream_key: 'never' }],
+    });
+    expect(response.status).toBe(201);
+    await expect.poll(async () => (await stateOf('show')).rtmps.map((r) => r.status), { timeout: LOAD_TIMEOUT_MS + 10_000 }).toEqual(['failed']);
+    const [failed] = (await stateOf('show')).rtmps;
+    expect(failed!.error).toBe(`${WEB_LAYOUT_FAILED}: no answer within ${LOAD_TIMEOUT_MS} ms`);
+    // Chromium's start, the timeout, and the state's poll: never a hang.
+    expect(Date.now() - startedAt).toBeLessThan(LOAD_TIMEOUT_MS + 10_000);
+    expect(server.egress.composites.size).toBe(0);
+    expect(await egressProcessesLeft()).toEqual([]);
+    expect((await stop('show')).status).toBe(200);
+  });
+});
