@@ -1,8 +1,11 @@
 /**
  * The web layout's whole egress against a headless-browser compositor (Chromium under Xvfb,
- * x11grab, x264: Jibri's way), rendering the same animated page at 360p30 into the same
- * nginx-rtmp, one after the other in one run. Not a test: nothing asserts on timing.
+ * x11grab, x264: Jibri's way), rendering the same page at 360p30 into the same nginx-rtmp, one
+ * after the other in one run: an animated page, a still page, and the built-in grid page with two
+ * synthetic publishers (the meeting recorder case: both browsers receive the same participants
+ * over WebRTC). Not a test: nothing asserts on timing.
  * Run: pnpm -s bench:web-layout   (stdout is the JSON; a copy goes to bench/results/).
+ * BENCH_PAGES=animated,static,grid picks the pages (all by default).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
-import { qualityPreset } from '@roomcast/egress';
+import { chromium, type Browser } from 'playwright-core';
+import { qualityPreset, SyntheticPublisher } from '@roomcast/egress';
 import { startTestServer } from '../apps/server/src/testServer.js';
 import { startRtmpServer } from '../test/support/rtmpServer.js';
 import { machineInfo } from './machine.js';
@@ -27,9 +31,14 @@ const config = {
   pages: {
     animated: 'a block sliding across the page and a counter redrawn every animation frame: the worst case, everything repaints 60 times a second',
     static: 'a branded page whose only change is a clock ticking once a second: an overlay or slate',
+    grid: 'the built-in grid page (`web` without a url) with 2 synthetic publishers (640x360@30 VP8 + Opus): both browsers join as a viewer and decode both over WebRTC; the headless-browser compositor is then a Jibri-like recorder (its audio is silence, where Jibri would capture the page\'s: that favours it)',
   },
+  publishers: 2,
+  publisher_video: { width: 640, height: 360, fps: 30 },
 };
+const PAGES = (env.BENCH_PAGES ?? Object.keys(config.pages).join(',')).split(',') as Array<keyof typeof config.pages>;
 const preset = qualityPreset(config.quality);
+const ROOM = 'bench-web';
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,24 +50,43 @@ const ANIMATED_PAGE = `<!doctype html><html><body style="margin:0;background:#00
 <div id="box" style="position:absolute;top:120px;width:120px;height:120px;background:#ff3060"></div><div id="n" style="position:absolute;left:20px;top:10px"></div>
 <script>let i=0;function f(t){i++;document.getElementById('n').textContent=i;document.getElementById('box').style.left=((t/8)%${preset.width})+'px';requestAnimationFrame(f)}requestAnimationFrame(f);window.roomcast&&window.roomcast.ready()</script></body></html>`;
 
-type Kind = 'chromium-browser' | 'chromium-renderer' | 'chromium-gpu' | 'chromium-other' | 'xvfb' | 'ffmpeg' | 'node' | 'nginx' | 'other';
-const KINDS: Kind[] = ['node', 'chromium-browser', 'chromium-renderer', 'chromium-gpu', 'chromium-other', 'ffmpeg', 'xvfb', 'other'];
+type Kind =
+  | 'node' | 'chromium-browser' | 'chromium-renderer' | 'chromium-gpu' | 'chromium-other' | 'xvfb'
+  | 'ffmpeg-encoder' | 'ffmpeg-jpeg-decoder' | 'ffmpeg-audio-decoder' | 'ffmpeg-relay' | 'ffmpeg-x11grab-x264' | 'ffmpeg-other'
+  | 'publisher' | 'sfu_worker' | 'nginx' | 'other';
+const KINDS: Kind[] = ['node', 'chromium-browser', 'chromium-renderer', 'chromium-gpu', 'chromium-other', 'xvfb',
+  'ffmpeg-encoder', 'ffmpeg-jpeg-decoder', 'ffmpeg-audio-decoder', 'ffmpeg-relay', 'ffmpeg-x11grab-x264', 'ffmpeg-other', 'other'];
+/** The same for both sides and not the egress (remote participants, the SFU, the destination): shown, not counted. */
+const NOT_COUNTED: Kind[] = ['publisher', 'sfu_worker', 'nginx'];
 function kindOf(s: ProcSample): Kind {
   if (s.pid === process.pid) return 'node';
+  const c = ` ${s.cmdline} `;
+  if (c.includes('mediasoup-worker')) return 'sfu_worker';
+  if (/nginx/.test(s.cmdline)) return 'nginx';
+  if (c.includes('roomcast-synthetic-')) return 'publisher';
   if (/chromium/.test(s.cmdline)) {
     const type = /--type=([a-z-]+)/.exec(s.cmdline)?.[1];
     return type === undefined ? 'chromium-browser' : type === 'renderer' ? 'chromium-renderer' : type === 'gpu-process' ? 'chromium-gpu' : 'chromium-other';
   }
   if (/^\S*Xvfb/.test(s.cmdline)) return 'xvfb';
-  if (/^\S*ffmpeg/.test(s.cmdline)) return 'ffmpeg';
-  if (/nginx/.test(s.cmdline)) return 'nginx';
+  if (/^\S*ffmpeg/.test(s.cmdline)) {
+    if (c.includes(' x11grab ')) return 'ffmpeg-x11grab-x264';
+    if (c.includes(' libx264 ')) return 'ffmpeg-encoder';
+    if (c.includes(' image2pipe ')) return 'ffmpeg-jpeg-decoder';
+    if (c.includes(' -f sdp ')) return 'ffmpeg-audio-decoder';
+    if (c.includes(' -c copy ')) return 'ffmpeg-relay';
+    return 'ffmpeg-other';
+  }
   return 'other';
 }
 
 const collect = (): ProcSample[] => [...sampleDescendants(process.pid), sampleProcess(process.pid)!];
 
-/** CPU cores of every process of ours (this Node process included, nginx excluded: the destination is the same for both) over one window. */
-async function measure(): Promise<{ cores: number; by_kind: Record<string, number> }> {
+/**
+ * CPU cores of every process of ours over one window: this Node process included; the destination
+ * (nginx), the synthetic publishers and the mediasoup worker excluded (`not_counted`).
+ */
+async function measure(): Promise<{ cores: number; by_kind: Record<string, number>; not_counted: Record<string, number> }> {
   const window = new ProcWindow();
   window.start(collect());
   const until = performance.now() + config.window_s * 1000;
@@ -72,11 +100,32 @@ async function measure(): Promise<{ cores: number; by_kind: Record<string, numbe
     const cores = window.cores((s) => kindOf(s) === kind);
     if (cores > 0) by_kind[kind] = r3(cores);
   }
-  return { cores: r3(window.cores((s) => kindOf(s) !== 'nginx')), by_kind };
+  const not_counted: Record<string, number> = {};
+  for (const kind of NOT_COUNTED) {
+    const cores = window.cores((s) => kindOf(s) === kind);
+    if (cores > 0) not_counted[kind] = r3(cores);
+  }
+  return { cores: r3(window.cores((s) => !NOT_COUNTED.includes(kindOf(s)))), by_kind, not_counted };
 }
 
-/** Chromium in kiosk mode on an Xvfb display, grabbed with x11grab and encoded like the composite (x264 veryfast, AAC). */
-async function headlessBrowserCompositor(url: string, rtmpUrl: string): Promise<ChildProcess[]> {
+/** What the grid page needs before its scripts run (the egress gives it the same): see WebLayoutPage's `window.roomcast`. */
+interface PageApi {
+  room: string;
+  serverUrl: string;
+  token: string;
+}
+
+interface Baseline {
+  children: ChildProcess[];
+  browser?: Browser;
+}
+
+/**
+ * Chromium in kiosk mode on an Xvfb display, grabbed with x11grab and encoded like the composite
+ * (x264 veryfast, one thread, AAC). With `pageApi` it is driven like Jibri drives its Chrome: over
+ * the DevTools protocol (Playwright here), which gives the page `window.roomcast` and opens it.
+ */
+async function headlessBrowserCompositor(url: string, rtmpUrl: string, pageApi?: PageApi): Promise<Baseline> {
   const display = `:${90 + (process.pid % 9)}`;
   const profile = mkdtempSync(join(tmpdir(), 'bench-web-layout-'));
   const xvfb = spawn('Xvfb', [display, '-screen', '0', `${preset.width}x${preset.height}x24`, '-nolisten', 'tcp'], { stdio: 'ignore' });
@@ -84,10 +133,15 @@ async function headlessBrowserCompositor(url: string, rtmpUrl: string): Promise<
   const chromium = spawn(
     env.CHROMIUM_PATH ?? 'chromium',
     ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--mute-audio', `--user-data-dir=${profile}`,
-      '--kiosk', `--window-size=${preset.width},${preset.height}`, '--window-position=0,0', url],
-    { stdio: 'ignore', env: { ...env, DISPLAY: display }, detached: true },
+      '--kiosk', `--window-size=${preset.width},${preset.height}`, '--window-position=0,0',
+      ...(pageApi ? ['--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', '--autoplay-policy=no-user-gesture-required',
+        '--force-webrtc-ip-handling-policy=default_public_and_private_interfaces', 'about:blank'] : [url])],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, DISPLAY: display }, detached: true },
   );
   chromium.once('exit', () => rmSync(profile, { recursive: true, force: true }));
+  const baseline: Baseline = { children: [chromium, xvfb] };
+  if (pageApi) baseline.browser = await openWithApi(chromium, url, pageApi);
+  else chromium.stderr!.resume();
   await sleep(3000);
   const kbps = preset.videoKbps;
   const ffmpeg = spawn('ffmpeg', [
@@ -97,7 +151,31 @@ async function headlessBrowserCompositor(url: string, rtmpUrl: string): Promise<
     '-g', String(preset.fps * 2), '-keyint_min', String(preset.fps * 2), '-sc_threshold', '0', '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`,
     '-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '128k', '-f', 'flv', rtmpUrl,
   ], { stdio: 'ignore' });
-  return [ffmpeg, chromium, xvfb];
+  baseline.children.unshift(ffmpeg);
+  return baseline;
+}
+
+/** Connects to the kiosk Chromium's DevTools, gives its page `window.roomcast` and opens `url` in it. */
+async function openWithApi(child: ChildProcess, url: string, api: PageApi): Promise<Browser> {
+  const wsUrl = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error('baseline chromium gave no DevTools URL')), 15_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+  });
+  const browser = await chromium.connectOverCDP(wsUrl, { timeout: 15_000 });
+  const page = browser.contexts()[0]!.pages()[0] ?? (await browser.contexts()[0]!.newPage());
+  await page.addInitScript((a: PageApi) => {
+    (globalThis as unknown as { roomcast: unknown }).roomcast = { ...a, ready: () => undefined, end: () => undefined };
+  }, api);
+  await page.goto(url, { waitUntil: 'load' });
+  return browser;
 }
 
 function kill(child: ChildProcess): Promise<void> {
@@ -112,23 +190,27 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 /** One page: the web layout, then the headless-browser compositor, each measured over one window. */
-async function compare(pageUrl: string, name: string, server: TestServerLike, rtmp: RtmpLike): Promise<Record<string, unknown>> {
+async function compare(pageUrl: string | undefined, name: string, server: TestServerLike, rtmp: RtmpLike): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  const started = await server.api('/v1/rooms/bench-web/rtmp_broadcasts', {
+  const layout = pageUrl === undefined ? 'web' : { name: 'web', options: { url: pageUrl } };
+  const started = await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts`, {
     method: 'POST',
-    body: { quality: config.quality, layout: { name: 'web', options: { url: pageUrl } }, broadcasts: [{ name: 'web', stream_url: rtmp.appUrl(), stream_key: `web-${name}` }] },
+    body: { quality: config.quality, layout, broadcasts: [{ name: 'web', stream_url: rtmp.appUrl(), stream_key: `web-${name}` }] },
   });
   if (started.status !== 201) throw new Error(`broadcast refused: ${started.status} ${await started.text()}`);
   await sleep(config.warmup_s * 1000);
-  out.web_layout = { what: 'headless Chromium (CDP screencast JPEGs) + FFmpeg JPEG decode + compositor + x264 + RTMP relay', live: (await rtmp.liveStreams()).includes(`web-${name}`), ...(await measure()) };
-  await server.api('/v1/rooms/bench-web/rtmp_broadcasts/stop', { method: 'POST' });
+  out.web_layout = { what: 'headless Chromium (CDP screencast JPEGs) + FFmpeg JPEG decode + compositor (+ room audio mix) + x264 + RTMP relay', live: (await rtmp.liveStreams()).includes(`web-${name}`), ...(await measure()) };
+  await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' });
   await sleep(2000);
-  const children = await headlessBrowserCompositor(pageUrl, rtmp.rtmpUrl(`baseline-${name}`));
+  const url = pageUrl ?? new URL('/layouts/grid.html', server.url).href;
+  const pageApi = pageUrl === undefined ? { room: ROOM, serverUrl: server.url, token: await server.participantToken(ROOM, `baseline-recorder-${name}`, 'viewer') } : undefined;
+  const baseline = await headlessBrowserCompositor(url, rtmp.rtmpUrl(`baseline-${name}`), pageApi);
   try {
     await sleep(config.warmup_s * 1000);
     out.headless_browser_compositor = { what: 'Chromium (kiosk) under Xvfb + x11grab + x264 + RTMP', live: (await rtmp.liveStreams()).includes(`baseline-${name}`), ...(await measure()) };
   } finally {
-    for (const child of children) await kill(child);
+    await Promise.race([baseline.browser?.close().catch(() => undefined), sleep(1000)]);
+    for (const child of baseline.children) await kill(child);
   }
   out.web_layout_over_baseline = r3((out.web_layout as { cores: number }).cores / (out.headless_browser_compositor as { cores: number }).cores);
   return out;
@@ -145,15 +227,25 @@ test('web layout vs headless-browser compositor', async () => {
   const pageOrigin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
   const rtmp = await startRtmpServer();
   const server = await startTestServer({ WEB_LAYOUT_ORIGINS: pageOrigin });
+  const publishers: SyntheticPublisher[] = [];
   const result: Record<string, unknown> = { bench: 'web-layout', machine: machineInfo(), config, started_at: new Date().toISOString() };
   try {
-    await server.api('/v1/rooms', { method: 'POST', body: { name: 'bench-web' } });
+    await server.api('/v1/rooms', { method: 'POST', body: { name: ROOM } });
     result.idle = await measure();
 
-    for (const page of Object.keys(config.pages) as Array<keyof typeof config.pages>) {
-      result[page] = await compare(`${pageOrigin}/${page}.html`, page, server, rtmp);
+    for (const page of PAGES) {
+      if (page !== 'grid') {
+        result[page] = await compare(`${pageOrigin}/${page}.html`, page, server, rtmp);
+        continue;
+      }
+      const room = server.sfu.room(ROOM);
+      for (let i = 0; i < config.publishers; i++) {
+        publishers.push(await SyntheticPublisher.start(room, { identity: `pub-${i + 1}`, name: `Publisher ${i + 1}`, video: config.publisher_video }));
+      }
+      result[page] = await compare(undefined, page, server, rtmp);
     }
   } finally {
+    await Promise.all(publishers.splice(0).map((p) => p.stop()));
     await server.close();
     await rtmp.stop();
     await new Promise((resolve) => pages.close(resolve));

@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   ROOMCAST_API_SECRET: z.string().min(8).default(DEV_API_SECRET),
   ROOMCAST_DEV_MODE: bool.optional(),
   MEDIASOUP_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+  /** Past this many consumers on a room's router, its new subscribers go to another worker (pipeToRouter); 0: never. */
+  SFU_CONSUMERS_PER_WORKER: z.coerce.number().int().min(0).default(400),
   RTC_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
   RTC_ANNOUNCED_IP: z.string().optional(),
   RTC_MIN_PORT: port.default(40000),
@@ -81,6 +83,8 @@ const EnvSchema = z.object({
   /** Room types (YAML or JSON): broadcast defaults, limits and roles per type; unset: the built-in `default` only. */
   ROOM_TYPES_FILE: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).optional(),
+  /** redis:// or rediss://; unset: webhook retries queue in memory. Credentials in it are never logged. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -94,6 +98,8 @@ export interface Config {
   /** True while the published dev credentials are in use: tokens anyone can mint. */
   devMode: boolean;
   workers: number;
+  /** SFU_CONSUMERS_PER_WORKER: when a large room spreads over another worker; 0: never. */
+  consumersPerWorker: number;
   rtc: { listenIp: string; announcedIp?: string; minPort: number; maxPort: number };
   maxRooms: number;
   roomAutoCreate: boolean;
@@ -143,6 +149,8 @@ export interface Config {
   roomTypes: RoomTypeDefinitions;
   /** WEB_LAYOUT_*: the `web` layout's allowed origins and load timeout. */
   webLayout: WebLayoutConfig;
+  /** REDIS_URL: durable webhook queue; none: in memory. Holds credentials: log only `redactRedisUrl(redisUrl)`. */
+  redisUrl?: string;
 }
 
 export interface RecordingsS3Config {
@@ -187,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiSecret: e.ROOMCAST_API_SECRET,
     devMode,
     workers: e.MEDIASOUP_WORKERS,
+    consumersPerWorker: e.SFU_CONSUMERS_PER_WORKER,
     rtc: { listenIp: e.RTC_LISTEN_IP, announcedIp: e.RTC_ANNOUNCED_IP, minPort: e.RTC_MIN_PORT, maxPort: e.RTC_MAX_PORT },
     maxRooms: e.MAX_ROOMS,
     roomAutoCreate: e.ROOM_AUTO_CREATE,
@@ -227,6 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaStreams,
     roomTypes,
     webLayout: loadWebLayoutConfig(env, (message) => new ConfigError(`invalid configuration: ${message}`)),
+    redisUrl: e.REDIS_URL,
   };
 }
 

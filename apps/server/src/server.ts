@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { wireEvents } from './events.js';
 import { urlSigner } from './routes/urlSigning.js';
 import { WebhookSender } from './webhooks/WebhookSender.js';
+import { createRedisClient } from './webhooks/redisClient.js';
 import { AppWebhooks } from './rtms/appWebhooks.js';
 import { wireAutoStart } from './rtms/autoStart.js';
 import { RoomTypes } from './roomTypes/RoomTypes.js';
@@ -36,6 +37,7 @@ export async function startServer(config: Config, options: { logStream?: { write
       mediaTimeoutMs: config.mediaTimeoutMs,
     },
     maxRooms: config.maxRooms,
+    consumersPerWorker: config.consumersPerWorker,
     // Rooms nobody created with a type (tokens, the demo) get the default type's settings.
     configureRoom: (room) => roomTypes.configureDefault(room),
     // A live broadcast keeps an empty room open: a 'starting soon' card is a real show (README).
@@ -56,9 +58,11 @@ export async function startServer(config: Config, options: { logStream?: { write
   }));
   const app = await buildApp({ config, sfu, auth, egress, roomTypes, logStream: options.logStream });
   appLog.current = app.log;
-  const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log });
+  // REDIS_URL: the webhook queue lives in Redis (retries survive a restart); closed after the senders.
+  const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, app.log);
+  const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log, redis });
   wireEvents(sfu, egress, webhooks);
-  const appWebhooks = new AppWebhooks(config.mediaStreams.apps, app.log);
+  const appWebhooks = new AppWebhooks(config.mediaStreams.apps, app.log, { redis });
   appWebhooks.wire(egress);
   wireAutoStart(sfu, egress, config.mediaStreams.apps, app.log);
   sfu.on('roomError', (room, error, task) => app.log.warn({ room: room.name, err: error }, `room task failed: ${task}`));
@@ -69,6 +73,7 @@ export async function startServer(config: Config, options: { logStream?: { write
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
     sfu.close();
+    redis?.disconnect();
     throw error;
   }
   const address = app.server.address();
@@ -91,6 +96,7 @@ export async function startServer(config: Config, options: { logStream?: { write
         sfu.close();
         await webhooks.close();
         await appWebhooks.close();
+        redis?.disconnect();
       })()),
   };
 }

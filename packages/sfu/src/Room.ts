@@ -5,6 +5,7 @@ import { MEDIA_CODECS } from './codecs.js';
 import { DEFAULT_PARTICIPANT_LIMITS, type ParticipantLimits } from './limits.js';
 import { mapTransportError, withClientInput } from './mediaErrors.js';
 import { Participant, type ParticipantOptions, type PublishedTrack } from './Participant.js';
+import { RoomRouters } from './RoomRouters.js';
 import { Subscriptions } from './Subscriptions.js';
 import { createWebRtcTransport, type Direction, type WebRtcSettings } from './transports.js';
 import { TypedEmitter } from './TypedEmitter.js';
@@ -34,7 +35,11 @@ export interface ProduceOptions {
   paused?: boolean;
 }
 
-/** A room: one router, its participants, and the active speaker. Closing it closes everything it owns. */
+/**
+ * A room: its main router (with every producer), its participants, and the active speaker. A large
+ * room also has routers on other workers for its subscribers (RoomRouters). Closing it closes
+ * everything it owns.
+ */
 export class Room extends TypedEmitter<RoomEvents> {
   readonly createdAt = new Date();
   readonly participants = new Map<string, Participant>();
@@ -45,24 +50,38 @@ export class Room extends TypedEmitter<RoomEvents> {
   type = 'default';
   settings: RoomSettings = {};
   readonly #subscriptions: Subscriptions;
+  /** The main router and, past SFU_CONSUMERS_PER_WORKER consumers, the routers it pipes into. */
+  readonly routers: RoomRouters;
   #closed = false;
 
   private constructor(
     readonly name: string,
+    /** The main router: it holds every producer of the room (egress consumes from here). */
     readonly router: ms.Router,
     readonly speakerObserver: ms.ActiveSpeakerObserver,
     readonly webRtc: WebRtcSettings,
     /** Per participant; replaced when the room's settings change (read at each request). */
     public limits: ParticipantLimits,
+    pool: WorkerPool,
+    consumersPerWorker: number,
   ) {
     super();
-    this.#subscriptions = new Subscriptions(router, () => this.limits.consumers);
+    this.routers = new RoomRouters(router, pool, {
+      consumersPerWorker,
+      mediaCodecs: MEDIA_CODECS,
+      onError: (error) => {
+        if (!this.#closed) this.safeEmit('backgroundError', error, 'spread the room over another worker');
+      },
+      onRouterLost: () => this.#removeParticipantsOfLostRouter(),
+    });
+    this.#subscriptions = new Subscriptions(router, () => this.limits.consumers, this.routers);
   }
 
-  static async create(name: string, pool: WorkerPool, webRtc: WebRtcSettings, limits = DEFAULT_PARTICIPANT_LIMITS): Promise<Room> {
+  /** `consumersPerWorker`: SFU_CONSUMERS_PER_WORKER (0, the default: the room stays on one router). */
+  static async create(name: string, pool: WorkerPool, webRtc: WebRtcSettings, limits = DEFAULT_PARTICIPANT_LIMITS, consumersPerWorker = 0): Promise<Room> {
     const router = await pool.createRouter(MEDIA_CODECS);
     const speakerObserver = await router.createActiveSpeakerObserver({ interval: 300 });
-    const room = new Room(name, router, speakerObserver, webRtc, limits);
+    const room = new Room(name, router, speakerObserver, webRtc, limits, pool, consumersPerWorker);
     speakerObserver.on('dominantspeaker', ({ producer }: { producer: ms.Producer }) => {
       room.#setActiveSpeaker((producer.appData as { participantId?: string }).participantId ?? null);
     });
@@ -117,7 +136,9 @@ export class Room extends TypedEmitter<RoomEvents> {
       throw new AppError('limit_exceeded', `at most ${this.limits.transportsPerDirection} ${direction} transports per participant`);
     }
     participant.transportsCreated[direction]++;
-    const transport = await createWebRtcTransport(this.router, participant, direction, this.webRtc).catch((error: unknown) => {
+    const router = direction === 'send' || this.routers.mainHasRoom ? this.router : await this.routers.forRecv();
+    if (participant.closed || this.#closed) throw new AppError('not_joined', 'participant left');
+    const transport = await createWebRtcTransport(router, participant, direction, this.webRtc).catch((error: unknown) => {
       throw mapTransportError(error);
     });
     if (participant.closed || this.#closed) {
@@ -164,6 +185,7 @@ export class Room extends TypedEmitter<RoomEvents> {
     const track: PublishedTrack = { producer, source: options.source };
     participant.producers.set(producer.id, track);
     producer.observer.once('close', () => this.#onProducerClosed(participant, producer.id));
+    this.routers.addProducer(producer);
     if (producer.kind === 'audio') {
       this.speakerObserver.addProducer({ producerId: producer.id }).catch(() => undefined);
     }
@@ -219,9 +241,17 @@ export class Room extends TypedEmitter<RoomEvents> {
       participant.close();
     }
     this.participants.clear();
+    this.routers.close();
     this.router.close();
     this.safeEmit('closed', reason);
     this.removeAllListeners();
+  }
+
+  /** A spread router's worker died: its subscribers lost their transports and must reconnect. */
+  #removeParticipantsOfLostRouter(): void {
+    for (const participant of [...this.participants.values()]) {
+      if ([...participant.transports.values()].some((t) => t.closed)) this.removeParticipant(participant);
+    }
   }
 
   #assertOpen(): void {

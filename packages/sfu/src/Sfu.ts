@@ -14,6 +14,8 @@ export interface SfuOptions {
   maxRooms: number;
   /** What one participant may hold at once; DEFAULT_PARTICIPANT_LIMITS when absent. */
   limits?: ParticipantLimits;
+  /** SFU_CONSUMERS_PER_WORKER: past this many consumers a room's new subscribers go to another worker; 0/unset: never. */
+  consumersPerWorker?: number;
   /** Sets up a new room before anyone can see it (its type and settings) unless its creator does. */
   configureRoom?: (room: Room) => void;
   /** Close rooms that stay empty; unset: rooms live until deleted. */
@@ -93,7 +95,7 @@ export class Sfu extends TypedEmitter<SfuEvents> {
   }
 
   async #open(name: string, configure?: (room: Room) => void): Promise<Room> {
-    const room = await Room.create(name, this.pool, this.options.webRtc, this.options.limits);
+    const room = await Room.create(name, this.pool, this.options.webRtc, this.options.limits, this.options.consumersPerWorker);
     try {
       configure?.(room);
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { types as ms } from 'mediasoup';
 import type { Participant, PublishedTrack } from './Participant.js';
+import type { RoomRouters } from './RoomRouters.js';
 
 /**
  * Delivers every published track to every other participant: one paused consumer per (subscriber,
@@ -12,6 +13,8 @@ export class Subscriptions {
     readonly router: ms.Router,
     /** Read at each consume: the room's limits may change while it lives. */
     readonly maxConsumers: () => number,
+    /** A subscriber on another worker's router of the room consumes once the track is piped there. */
+    readonly routers?: Pick<RoomRouters, 'pipeFor'>,
   ) {}
 
   /** Creates a consumer of `track` for `subscriber`, unless it has one, cannot take it, or is full. */
@@ -26,6 +29,11 @@ export class Subscriptions {
     subscriber.consuming.add(producer.id);
     let consumer: ms.Consumer;
     try {
+      const piping = this.routers?.pipeFor(transport, producer.id);
+      if (piping) {
+        await piping;
+        if (producer.closed || transport.closed || subscriber.closed) return;
+      }
       consumer = await transport.consume({ producerId: producer.id, rtpCapabilities, paused: true });
     } catch (error) {
       // The producer or transport closed while consuming: nothing was made, nothing to clean up.

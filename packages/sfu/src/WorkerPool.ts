@@ -24,6 +24,7 @@ export interface WorkerPoolEvents extends Record<string, unknown[]> {
 export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   readonly #workers: ms.Worker[] = [];
   readonly #routerCount = new Map<ms.Worker, number>();
+  readonly #routerWorker = new WeakMap<ms.Router, ms.Worker>();
   #restarts = 0;
   #closed = false;
 
@@ -47,14 +48,21 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     return this.#restarts;
   }
 
-  async createRouter(mediaCodecs: ms.RtpCodecCapability[]): Promise<ms.Router> {
-    const worker = this.#leastLoaded();
+  /** A router on the least-loaded worker; `avoid`: workers not to use (a room spreading over several). */
+  async createRouter(mediaCodecs: ms.RtpCodecCapability[], avoid?: ReadonlySet<ms.Worker>): Promise<ms.Router> {
+    const worker = this.#leastLoaded(avoid);
     const router = await worker.createRouter({ mediaCodecs });
+    this.#routerWorker.set(router, worker);
     this.#routerCount.set(worker, (this.#routerCount.get(worker) ?? 0) + 1);
     router.observer.once('close', () => {
       this.#routerCount.set(worker, Math.max(0, (this.#routerCount.get(worker) ?? 1) - 1));
     });
     return router;
+  }
+
+  /** The worker hosting a router this pool created. */
+  workerOf(router: ms.Router): ms.Worker | undefined {
+    return this.#routerWorker.get(router);
   }
 
   close(): void {
@@ -63,9 +71,9 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     this.removeAllListeners();
   }
 
-  #leastLoaded(): ms.Worker {
-    const [first, ...rest] = this.#workers;
-    if (!first) throw new Error('worker pool is empty');
+  #leastLoaded(avoid?: ReadonlySet<ms.Worker>): ms.Worker {
+    const [first, ...rest] = avoid ? this.#workers.filter((w) => !avoid.has(w)) : this.#workers;
+    if (!first) throw new Error('no worker available');
     return rest.reduce((best, w) => ((this.#routerCount.get(w) ?? 0) < (this.#routerCount.get(best) ?? 0) ? w : best), first);
   }
 

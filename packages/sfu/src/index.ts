@@ -2,6 +2,7 @@ export { Sfu, type SfuOptions, type SfuEvents, type SfuRoomCloseReason } from '.
 export { Room, type RoomEvents, type RoomCloseReason, type ProduceOptions } from './Room.js';
 export { Participant, ROLE_CAPABILITIES, type Notifier, type ParticipantOptions, type PublishedTrack } from './Participant.js';
 export { WorkerPool, type WorkerPoolOptions } from './WorkerPool.js';
+export { RoomRouters, type RoomRoutersOptions } from './RoomRouters.js';
 export { TypedEmitter } from './TypedEmitter.js';
 export { MEDIA_CODECS } from './codecs.js';
 export { loadMediasoup, resolveWorkerBin, type Mediasoup } from './mediasoupLoader.js';

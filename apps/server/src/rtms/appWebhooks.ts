@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { EgressService } from '@roomcast/egress';
 import type { WebhookEventType } from '@roomcast/protocol';
 import { WebhookSender } from '../webhooks/WebhookSender.js';
@@ -12,9 +13,11 @@ import type { MediaApps } from './mediaApps.js';
 export class AppWebhooks {
   readonly #senders = new Map<string, WebhookSender>();
 
-  constructor(apps: MediaApps, log: FastifyBaseLogger, options: { baseDelayMs?: number } = {}) {
+  constructor(apps: MediaApps, log: FastifyBaseLogger, options: { baseDelayMs?: number; redis?: Redis } = {}) {
     for (const app of apps.all()) {
-      this.#senders.set(app.id, new WebhookSender({ urls: [app.webhook_url], secret: app.client_secret, log, baseDelayMs: options.baseDelayMs }));
+      // Each app's queue apart: its jobs are signed with its own secret by whichever server runs them.
+      const queue = { redis: options.redis, queueName: `app:${app.id}` };
+      this.#senders.set(app.id, new WebhookSender({ urls: [app.webhook_url], secret: app.client_secret, log, baseDelayMs: options.baseDelayMs, ...queue }));
     }
   }
 
