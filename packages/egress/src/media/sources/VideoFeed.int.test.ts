@@ -20,7 +20,10 @@ async function probe(bytes: Buffer, name: string): Promise<{ codec_name: string;
     const path = join(dir, name);
     await writeFile(path, bytes);
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(ffprobeBinary, ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,profile,nb_read_frames', '-of', 'json', path], (error, stdout) =>
+      // Concatenated JPEGs are read as raw MJPEG by name, not by content sniffing: format probing
+      // of a short concatenation failed once under load ("Invalid data found") although every
+      // picture in it was checked whole (SOI…EOI) and decodes on its own.
+      execFile(ffprobeBinary, ['-v', 'error', ...(name.endsWith('.mjpeg') ? ['-f', 'mjpeg'] : []), '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,profile,nb_read_frames', '-of', 'json', path], (error, stdout) =>
         error ? reject(error) : resolve(stdout),
       ),
     );
