@@ -16,6 +16,7 @@ import {
 import { type Room, type Sfu, TypedEmitter } from '@roomcast/sfu';
 import { addStats, CompositeEgress, type CompositeStats } from './composite/CompositeEgress.js';
 import { checkBroadcastRequest } from './fanout/broadcastRequest.js';
+import { EndedDestinations } from './fanout/EndedDestinations.js';
 import type { CompositeRequest } from './composite/CompositeRequest.js';
 import { checkLayout, sameLayout } from './composite/layoutRequests.js';
 import { ENCODER_FAILED } from './composite/EncoderSupervisor.js';
@@ -28,8 +29,9 @@ import { hlsOutput } from './live/hlsOutput.js';
 import { ROOM_CLOSED } from './live/liveStreamRequest.js';
 import { LiveStreamService } from './live/LiveStreamService.js';
 import { RecordingStore } from './recordings/RecordingStore.js';
-import { MediaStreamService } from './media/MediaStreamService.js';
-import { defaultMediaSources } from './media/defaultSources.js';
+import type { MediaStreamService } from './media/MediaStreamService.js';
+import { createMediaStreamService } from './media/defaultSources.js';
+import { compositeSettings } from './composite/compositeSettings.js';
 import { S3Uploader } from './recordings/S3Uploader.js';
 import { checkWebLayout } from './web/checkWebLayout.js';
 import { WebLayout } from './web/WebLayout.js';
@@ -68,7 +70,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   readonly #ports: PortAllocator;
   readonly #starting = new Map<string, Starting>();
   /** Failed destinations of composites that have ended, per room. */
-  readonly #ended = new Map<string, RtmpBroadcastInfo[]>();
+  readonly #ended = new EndedDestinations();
   readonly #retired: EgressStats = { droppedFrames: 0, encoderRestarts: 0, decoderRestarts: 0 };
   /** Composites ended by a failure: their destinations were reported failed, not `stopped` as they close. */
   readonly #failedComposites = new WeakSet<CompositeEgress>();
@@ -113,17 +115,11 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
         recovered: (liveStream) => this.safeEmit('liveStreamRecovered', liveStream),
       },
     });
-    this.mediaStreams = new MediaStreamService({
-      ...defaultMediaSources(),
-      ...options.mediaStreams,
-      ports: this.#ports,
-      signalingUrl: options.mediaStreams?.signalingUrl ?? (() => ''),
-      host: {
-        room: (name) => sfu.room(name),
-        publish: (room) => void this.#publishState(room),
-        event: (room, type, data) => this.safeEmit('event', room, type, data),
-        own: (task, what) => this.#own(task, what),
-      },
+    this.mediaStreams = createMediaStreamService(options.mediaStreams, this.#ports, {
+      room: (name) => sfu.room(name),
+      publish: (room) => void this.#publishState(room),
+      event: (room, type, data) => this.safeEmit('event', room, type, data),
+      own: (task, what) => this.#own(task, what),
     });
     sfu.on('roomClosed', (room) => this.#own(this.#stopRoom(room), 'stop the egress of a closed room'));
     // Probing FFmpeg for drawtext spawns it twice: do it now, not on the first broadcast's clock.
@@ -138,8 +134,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   async startBroadcasts(roomName: string, body: StartRtmpBroadcastsBody, by: LiveStreamActor = API_ACTOR): Promise<EgressState> {
     // Destination policy (SSRF) first: a refused host is a 400 and nothing has started.
     await this.options.relay.destinations.check(body.broadcasts.map((b) => b.stream_url));
-    await checkLayout(body.layout, this.options.relay.destinations);
-    checkWebLayout(body.layout, this.options.webLayout);
+    await this.checkLayout(body.layout);
     const room = this.sfu.room(roomName);
     const stops = this.#rtmpStops.get(roomName) ?? 0;
     const stoppedSince = () => (this.#rtmpStops.get(roomName) ?? 0) !== stops;
@@ -159,14 +154,14 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
         throw stoppedWhileStarting(room);
       }
       composite.addDestination(destination.name, destination.stream_url, destination.stream_key, by);
-      this.#dropEnded(room.name, destination.name);
+      this.#ended.drop(room.name, destination.name);
     }
     return this.#publishState(room);
   }
 
   async stopBroadcast(roomName: string, name: string, by: LiveStreamActor = API_ACTOR): Promise<EgressState> {
     const room = this.sfu.room(roomName);
-    if (this.#dropEnded(roomName, name)) return this.#publishState(room);
+    if (this.#ended.drop(roomName, name)) return this.#publishState(room);
     const composite = this.composites.get(roomName);
     if (!composite?.relays.has(name)) throw new AppError('egress_not_found', `no broadcast named "${name}" in room ${roomName}`);
     await composite.removeDestination(name, by);
@@ -183,7 +178,6 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     return this.#publishState(room);
   }
 
-  /** Counters over the service's life: frames dropped, encoder and decoder restarts. */
   /** What can be checked of a layout before anything starts: a logo on a host the destination policy refuses is a 400. */
   async checkLayout(layout: Layout | undefined): Promise<void> {
     await checkLayout(layout, this.options.relay.destinations);
@@ -195,7 +189,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
    */
   async setLayout(roomName: string, layout: Layout): Promise<EgressState> {
     const room = this.sfu.room(roomName);
-    await checkLayout(layout, this.options.relay.destinations);
+    await this.checkLayout(layout);
     checkWebLayout(layout, this.options.webLayout);
     const composite = this.composites.get(roomName);
     if (!composite || composite.stopped) throw new AppError('egress_not_found', `room ${roomName} has no broadcast or live stream running`);
@@ -204,6 +198,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     return this.#publishState(room);
   }
 
+  /** Counters over the service's life: frames dropped, encoder and decoder restarts. */
   stats(): EgressStats {
     const total = { ...this.#retired };
     for (const composite of this.composites.values()) addStats(total, composite.stats());
@@ -250,8 +245,9 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
       throw new AppError('limit_exceeded', `this server composites at most ${this.options.maxComposites} rooms at once`);
     }
     request.claim?.();
-    if (!running) return this.#startComposite(room, normalizeLayout(wanted.layout ?? 'grid'), wanted.quality);
-    if (wanted.layout && !sameLayout(normalizeLayout(wanted.layout), running.layout)) running.setLayout(normalizeLayout(wanted.layout));
+    const layout = wanted.layout && normalizeLayout(wanted.layout);
+    if (!running) return this.#startComposite(room, layout ?? normalizeLayout('grid'), wanted.quality);
+    if (layout && !sameLayout(layout, running.layout)) running.setLayout(layout);
     return running;
   }
 
@@ -269,7 +265,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
 
   /** Stop-all of RTMP while a live stream keeps the composite: the destinations go, the composite stays. */
   async #removeDestinations(room: Room, by: LiveStreamActor): Promise<void> {
-    this.#ended.delete(room.name);
+    this.#ended.clear(room.name);
     const composite = this.composites.get(room.name);
     if (composite) await Promise.all([...composite.relays.keys()].map((name) => composite.removeDestination(name, by)));
     // The live stream may have ended meanwhile.
@@ -283,16 +279,6 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   async #forgetEnded(composite: CompositeEgress, name: string): Promise<void> {
     const relay = composite.relays.get(name);
     if (relay && (relay.status === 'failed' || relay.status === 'stopped')) await composite.removeDestination(name);
-  }
-
-  /** Removes an ended destination from the room's list; true if there was one. */
-  #dropEnded(roomName: string, name: string): boolean {
-    const ended = this.#ended.get(roomName) ?? [];
-    const kept = ended.filter((info) => info.name !== name);
-    if (kept.length === ended.length) return false;
-    if (kept.length > 0) this.#ended.set(roomName, kept);
-    else this.#ended.delete(roomName);
-    return true;
   }
 
   async #startComposite(room: Room, layout: LayoutSpec, quality: Quality): Promise<CompositeEgress> {
@@ -316,23 +302,9 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     if (starting.cancelled) throw stoppedWhileStarting(room);
     this.#assertOpen(room);
     const webLayout = this.#webLayout(room);
-    const composite = await CompositeEgress.start({
-      webLayout,
-      room,
-      layout,
-      quality,
-      ports: this.#ports,
-      destinations: this.options.relay.destinations,
-      onLayoutWarning: (what, reason) => this.options.relay.log?.warn({ room: room.name, what, reason }, 'layout overlay left out'),
-      background: this.options.background,
-      placeholderColor: this.options.placeholderColor,
-      fontFile: text.enabled ? text.fontFile : undefined,
-      relay: this.options.relay,
-      x264: this.options.x264,
-      maxTiles: this.options.maxTiles,
-      maxDecoders: this.options.maxDecodersPerComposite,
-      encoderRestart: this.options.encoderRestart,
-    });
+    const composite = await CompositeEgress.start(
+      compositeSettings(this.options, { room, layout, quality, ports: this.#ports, fontFile: text.enabled ? text.fontFile : undefined, webLayout }),
+    );
     if (starting.cancelled || room.closed || this.sfu.rooms.get(room.name) !== room) {
       await composite.stop();
       throw room.closed ? new AppError('room_not_found', `room ${room.name} was closed`) : stoppedWhileStarting(room);
@@ -385,8 +357,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   async #endComposite(room: Room, composite: CompositeEgress, failed?: RtmpBroadcastInfo[]): Promise<void> {
     const infos = failed ?? [...composite.relays.values()].map((relay) => relay.info()).filter((info) => info.status === 'failed');
     if (this.composites.get(room.name) === composite && !room.closed && infos.length > 0) {
-      const names = new Set(infos.map((info) => info.name));
-      this.#ended.set(room.name, [...(this.#ended.get(room.name) ?? []).filter((info) => !names.has(info.name)), ...infos]);
+      this.#ended.record(room.name, infos);
     }
     const stopping = this.#stopComposite(room, composite);
     // The slot is free and the state final now; the processes take a moment more to end.
@@ -409,7 +380,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
       starting.cancelled = true;
       await starting.done;
     }
-    this.#ended.delete(room.name);
+    this.#ended.clear(room.name);
     const composite = this.composites.get(room.name);
     if (composite) await this.#stopComposite(room, composite, by);
   }
@@ -426,7 +397,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   #publishState(room: Room): EgressState {
     const composite = this.composites.get(room.name);
     const live = [...(composite?.relays.values() ?? [])].map((r) => r.info());
-    const rtmps = [...(this.#ended.get(room.name) ?? []), ...live];
+    const rtmps = [...this.#ended.list(room.name), ...live];
     const liveStreams = this.liveStreams.listed(room.name);
     room.egress = {
       ...room.egress,

@@ -1,4 +1,5 @@
-import type { MediaStreamServiceOptions } from './MediaStreamService.js';
+import type { PortAllocator } from '../rtp/PortAllocator.js';
+import { type MediaStreamHost, MediaStreamService, type MediaStreamServiceOptions } from './MediaStreamService.js';
 import { AudioHub } from './sources/AudioHub.js';
 import { VideoFeed } from './sources/VideoFeed.js';
 
@@ -8,4 +9,13 @@ export function defaultMediaSources(): Pick<MediaStreamServiceOptions, 'audioSou
     audioSource: (room, ports, onError) => new AudioHub({ room, ports, onError }),
     startVideoFeed: (options) => VideoFeed.start(options),
   };
+}
+
+/** The egress's media streams: the real sources unless the options bring others (tests). */
+export function createMediaStreamService(
+  options: Partial<Omit<MediaStreamServiceOptions, 'host' | 'ports'>> | undefined,
+  ports: PortAllocator,
+  host: MediaStreamHost,
+): MediaStreamService {
+  return new MediaStreamService({ ...defaultMediaSources(), ...options, signalingUrl: options?.signalingUrl ?? (() => ''), ports, host });
 }
