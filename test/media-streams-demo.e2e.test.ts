@@ -76,7 +76,9 @@ describe('demo: media streams to apps (real Chromium, real app client)', () => {
 
     for (const page of [moderator, participant]) {
       await indicator(page).waitFor(SLOW);
-      expect(await indicator(page).locator('.badge').textContent()).toBe('Live');
+      // A moderator sees the stream from INITIALIZE on ("Waiting for the app"); it turns Live once the
+      // app's ready message (sent after connect() resolves) has reached the server.
+      await expect.poll(() => indicator(page).locator('.badge').textContent(), SLOW).toBe('Live');
     }
     // Only moderators get the controls; anyone who publishes gets the consent toggle.
     expect(await indicator(moderator).locator('button[data-action="pause"]').isVisible()).toBe(true);
