@@ -8,7 +8,7 @@ import root from '../vitest.config.js';
 export default defineConfig({
   resolve: root.resolve,
   test: {
-    include: ['bench/egress.ts', 'bench/soak.ts', 'bench/hls.ts', 'bench/hlsCpu.ts', 'bench/avOffset.ts', 'bench/mediaStreams.ts', 'bench/webLayout.ts', 'bench/sfu.ts'],
+    include: ['bench/egress.ts', 'bench/soak.ts', 'bench/hls.ts', 'bench/hlsCpu.ts', 'bench/avOffset.ts', 'bench/mediaStreams.ts', 'bench/webLayout.ts', 'bench/sfu.ts', 'bench/egressProcess.ts'],
     reporters: [{}],
     disableConsoleIntercept: true,
     testTimeout: 0,

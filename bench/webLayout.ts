@@ -5,13 +5,14 @@
  * synthetic publishers (the meeting recorder case: both browsers receive the same participants
  * over WebRTC). Not a test: nothing asserts on timing.
  * Run: pnpm -s bench:web-layout   (stdout is the JSON; a copy goes to bench/results/).
- * BENCH_PAGES=animated,static,grid picks the pages (all by default).
+ * BENCH_PAGES=animated,static,grid picks the pages (all by default); BENCH_CAPTURES=x11grab,screencast
+ * the web layout's captures (WEB_LAYOUT_CAPTURE), each on its own server, in that order (all by default).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
@@ -37,6 +38,12 @@ const config = {
   publisher_video: { width: 640, height: 360, fps: 30 },
 };
 const PAGES = (env.BENCH_PAGES ?? Object.keys(config.pages).join(',')).split(',') as Array<keyof typeof config.pages>;
+const CAPTURES = (env.BENCH_CAPTURES ?? 'x11grab,screencast').split(',') as Capture[];
+type Capture = 'x11grab' | 'screencast';
+const WEB_LAYOUT_WHAT: Record<Capture, string> = {
+  x11grab: 'Chromium (kiosk) under its own Xvfb + FFmpeg x11grab to raw yuv420p + compositor (+ room audio mix) + x264 + RTMP relay',
+  screencast: 'headless Chromium (CDP screencast JPEGs) + FFmpeg JPEG decode + compositor (+ room audio mix) + x264 + RTMP relay',
+};
 const preset = qualityPreset(config.quality);
 const ROOM = 'bench-web';
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
@@ -52,10 +59,10 @@ const ANIMATED_PAGE = `<!doctype html><html><body style="margin:0;background:#00
 
 type Kind =
   | 'node' | 'chromium-browser' | 'chromium-renderer' | 'chromium-gpu' | 'chromium-other' | 'xvfb'
-  | 'ffmpeg-encoder' | 'ffmpeg-jpeg-decoder' | 'ffmpeg-audio-decoder' | 'ffmpeg-relay' | 'ffmpeg-x11grab-x264' | 'ffmpeg-other'
+  | 'ffmpeg-encoder' | 'ffmpeg-jpeg-decoder' | 'ffmpeg-audio-decoder' | 'ffmpeg-relay' | 'ffmpeg-x11grab-x264' | 'ffmpeg-x11grab' | 'ffmpeg-other'
   | 'publisher' | 'sfu_worker' | 'nginx' | 'other';
 const KINDS: Kind[] = ['node', 'chromium-browser', 'chromium-renderer', 'chromium-gpu', 'chromium-other', 'xvfb',
-  'ffmpeg-encoder', 'ffmpeg-jpeg-decoder', 'ffmpeg-audio-decoder', 'ffmpeg-relay', 'ffmpeg-x11grab-x264', 'ffmpeg-other', 'other'];
+  'ffmpeg-encoder', 'ffmpeg-jpeg-decoder', 'ffmpeg-audio-decoder', 'ffmpeg-relay', 'ffmpeg-x11grab-x264', 'ffmpeg-x11grab', 'ffmpeg-other', 'other'];
 /** The same for both sides and not the egress (remote participants, the SFU, the destination): shown, not counted. */
 const NOT_COUNTED: Kind[] = ['publisher', 'sfu_worker', 'nginx'];
 function kindOf(s: ProcSample): Kind {
@@ -70,7 +77,7 @@ function kindOf(s: ProcSample): Kind {
   }
   if (/^\S*Xvfb/.test(s.cmdline)) return 'xvfb';
   if (/^\S*ffmpeg/.test(s.cmdline)) {
-    if (c.includes(' x11grab ')) return 'ffmpeg-x11grab-x264';
+    if (c.includes(' x11grab ')) return c.includes(' libx264 ') ? 'ffmpeg-x11grab-x264' : 'ffmpeg-x11grab';
     if (c.includes(' libx264 ')) return 'ffmpeg-encoder';
     if (c.includes(' image2pipe ')) return 'ffmpeg-jpeg-decoder';
     if (c.includes(' -f sdp ')) return 'ffmpeg-audio-decoder';
@@ -126,10 +133,17 @@ interface Baseline {
  * the DevTools protocol (Playwright here), which gives the page `window.roomcast` and opens it.
  */
 async function headlessBrowserCompositor(url: string, rtmpUrl: string, pageApi?: PageApi): Promise<Baseline> {
-  const display = `:${90 + (process.pid % 9)}`;
   const profile = mkdtempSync(join(tmpdir(), 'bench-web-layout-'));
-  const xvfb = spawn('Xvfb', [display, '-screen', '0', `${preset.width}x${preset.height}x24`, '-nolisten', 'tcp'], { stdio: 'ignore' });
-  await sleep(1000);
+  // Xvfb picks a free display and says which on fd 3 (no clash with a web layout's own Xvfb).
+  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${preset.width}x${preset.height}x24`, '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+  const display = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    xvfb.stdio[3]!.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      if (text.endsWith('\n')) resolve(`:${text.trim()}`);
+    });
+    xvfb.once('exit', () => reject(new Error('baseline Xvfb exited at start')));
+  });
   const chromium = spawn(
     env.CHROMIUM_PATH ?? 'chromium',
     ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--mute-audio', `--user-data-dir=${profile}`,
@@ -182,7 +196,8 @@ function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    if (child.pid) process.kill(child.spawnargs.includes('--kiosk') ? -child.pid : child.pid, 'SIGKILL');
+    // Xvfb on SIGTERM removes its lock file and socket; Chromium goes with its whole process group.
+    if (child.pid) process.kill(child.spawnargs.includes('--kiosk') ? -child.pid : child.pid, child.spawnfile === 'Xvfb' ? 'SIGTERM' : 'SIGKILL');
   } catch {
     // gone
   }
@@ -190,7 +205,7 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 /** One page: the web layout, then the headless-browser compositor, each measured over one window. */
-async function compare(pageUrl: string | undefined, name: string, server: TestServerLike, rtmp: RtmpLike): Promise<Record<string, unknown>> {
+async function compare(pageUrl: string | undefined, name: string, capture: Capture, server: TestServerLike, rtmp: RtmpLike): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const layout = pageUrl === undefined ? 'web' : { name: 'web', options: { url: pageUrl } };
   const started = await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts`, {
@@ -199,7 +214,7 @@ async function compare(pageUrl: string | undefined, name: string, server: TestSe
   });
   if (started.status !== 201) throw new Error(`broadcast refused: ${started.status} ${await started.text()}`);
   await sleep(config.warmup_s * 1000);
-  out.web_layout = { what: 'headless Chromium (CDP screencast JPEGs) + FFmpeg JPEG decode + compositor (+ room audio mix) + x264 + RTMP relay', live: (await rtmp.liveStreams()).includes(`web-${name}`), ...(await measure()) };
+  out.web_layout = { what: WEB_LAYOUT_WHAT[capture], live: (await rtmp.liveStreams()).includes(`web-${name}`), ...(await measure()) };
   await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' });
   await sleep(2000);
   const url = pageUrl ?? new URL('/layouts/grid.html', server.url).href;
@@ -216,6 +231,33 @@ async function compare(pageUrl: string | undefined, name: string, server: TestSe
   return out;
 }
 
+/** Every page with one capture of the web layout, on a server of its own (WEB_LAYOUT_CAPTURE is read at start). */
+async function benchCapture(capture: Capture, pageOrigin: string, rtmp: RtmpLike): Promise<Record<string, unknown>> {
+  const server = await startTestServer({ WEB_LAYOUT_ORIGINS: pageOrigin, WEB_LAYOUT_CAPTURE: capture });
+  const publishers: SyntheticPublisher[] = [];
+  const result: Record<string, unknown> = { loadavg_1m_at_start: loadavg()[0] };
+  try {
+    await server.api('/v1/rooms', { method: 'POST', body: { name: ROOM } });
+    result.idle = await measure();
+    for (const page of PAGES) {
+      const name = `${capture}-${page}`;
+      if (page !== 'grid') {
+        result[page] = await compare(`${pageOrigin}/${page}.html`, name, capture, server, rtmp);
+        continue;
+      }
+      const room = server.sfu.room(ROOM);
+      for (let i = 0; i < config.publishers; i++) {
+        publishers.push(await SyntheticPublisher.start(room, { identity: `pub-${i + 1}`, name: `Publisher ${i + 1}`, video: config.publisher_video }));
+      }
+      result[page] = await compare(undefined, name, capture, server, rtmp);
+    }
+  } finally {
+    await Promise.all(publishers.splice(0).map((p) => p.stop()));
+    await server.close();
+  }
+  return result;
+}
+
 type TestServerLike = Awaited<ReturnType<typeof startTestServer>>;
 type RtmpLike = Awaited<ReturnType<typeof startRtmpServer>>;
 
@@ -226,27 +268,10 @@ test('web layout vs headless-browser compositor', async () => {
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   const pageOrigin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
   const rtmp = await startRtmpServer();
-  const server = await startTestServer({ WEB_LAYOUT_ORIGINS: pageOrigin });
-  const publishers: SyntheticPublisher[] = [];
-  const result: Record<string, unknown> = { bench: 'web-layout', machine: machineInfo(), config, started_at: new Date().toISOString() };
+  const result: Record<string, unknown> = { bench: 'web-layout', machine: machineInfo(), config: { ...config, captures: CAPTURES }, started_at: new Date().toISOString() };
   try {
-    await server.api('/v1/rooms', { method: 'POST', body: { name: ROOM } });
-    result.idle = await measure();
-
-    for (const page of PAGES) {
-      if (page !== 'grid') {
-        result[page] = await compare(`${pageOrigin}/${page}.html`, page, server, rtmp);
-        continue;
-      }
-      const room = server.sfu.room(ROOM);
-      for (let i = 0; i < config.publishers; i++) {
-        publishers.push(await SyntheticPublisher.start(room, { identity: `pub-${i + 1}`, name: `Publisher ${i + 1}`, video: config.publisher_video }));
-      }
-      result[page] = await compare(undefined, page, server, rtmp);
-    }
+    for (const capture of CAPTURES) result[capture] = await benchCapture(capture, pageOrigin, rtmp);
   } finally {
-    await Promise.all(publishers.splice(0).map((p) => p.stop()));
-    await server.close();
     await rtmp.stop();
     await new Promise((resolve) => pages.close(resolve));
   }

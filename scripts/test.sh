@@ -15,6 +15,10 @@ suite() { pnpm exec vitest run --project "$1" --reporter=default --reporter=json
 step unit;        suite unit
 step integration; suite int
 step end-to-end;  suite e2e
+# docker/ is built with podman and its filesystem answers /healthz; podman is optional (not in setup.sh).
+step "docker image"
+if command -v podman >/dev/null; then test/docker/verify-image.sh
+else echo "docker image check skipped: podman is not installed (apt-get install podman mmdebstrap to run it)"; fi
 echo
 # One closing line over all three suites, in the plain form CI summaries read.
 node -e '

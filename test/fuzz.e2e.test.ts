@@ -51,7 +51,8 @@ describe('fuzz: hostile input never crashes the server, never gets a 5xx', () =>
     process.on('uncaughtException', onCrash);
     process.on('unhandledRejection', onCrash);
     // REST rate limiting would answer most of the fuzz with 429s; the signaling limits stay at their defaults.
-    server = await startTestServer({ RATE_LIMIT_MAX: '100000000', EGRESS_RETRY_LIMIT: '1', EGRESS_RETRY_BASE_MS: '50' }, { captureLogs: true });
+    // The egress in its own process, as users run it: the fuzz also goes through the forwarding to it.
+    server = await startTestServer({ RATE_LIMIT_MAX: '100000000', EGRESS_RETRY_LIMIT: '1', EGRESS_RETRY_BASE_MS: '50', EGRESS_PROCESS: 'child' }, { captureLogs: true });
     server.sfu.on('workerDied', (pid, error) => crashes.push(`mediasoup worker ${pid} died: ${error.message}`));
     http = new HttpClient(new URL(server.url));
     tally = new Tally(errorLines, () => server.logs.length);

@@ -9,6 +9,7 @@ import { type RtmpServer, startRtmpServer } from './support/rtmpServer.js';
 const BACKGROUND = '#ff8000';
 const BANNER = '#0000ff';
 const LOGO = '#ff0000';
+const UPLOADED_LOGO = '#00ffff';
 
 /*
  * 360p canvas, two participants. Plain grid: two 308x172 tiles at y 94..266, so (320, 70) is
@@ -118,6 +119,27 @@ describe('layout options reach the destination\'s pixels (real nginx-rtmp, FFmpe
     expect(composite.relays.get('main')!.info().retries).toBe(0);
     const state = ((await (await server.api('/v1/rooms/brand')).json()) as { room: { egress: EgressState } }).room.egress;
     expect(state.layout).toMatchObject({ name: 'spotlight', options: { pinned: ['bob'] } });
+  });
+
+  it('shows an uploaded logo (POST /v1/assets, then logo: {asset}) in its corner, read from disk without HTTP', async () => {
+    const composite = server.egress.composites.get('brand')!;
+    const relayPid = composite.relays.get('main')!.pid;
+    const upload = await fetch(`${server.url}/v1/assets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await server.adminToken()}`, 'content-type': 'image/png' },
+      body: new Uint8Array(await makePng(UPLOADED_LOGO, 64)),
+    });
+    expect(upload.status).toBe(201);
+    const { asset } = (await upload.json()) as { asset: { id: string } };
+    const fetchesBefore = files.requests.length;
+    const logo = { asset: asset.id, position: 'bottom-right', size: 0.15, margin: 16 } as const;
+    expect((await putLayout('brand', { name: 'grid', options: { ...options(), logo } })).status).toBe(200);
+    // Bottom-right: x 528-623, y 248-343; the old red logo's corner is background again.
+    const f = await frameWhere((f) => near(f.at(600, 300), UPLOADED_LOGO) && near(f.at(40, 300), BACKGROUND));
+    expect(near(f.at(530, 250), UPLOADED_LOGO)).toBe(true);
+    expect(near(f.at(632, 300), BACKGROUND)).toBe(true);
+    expect(files.requests.length).toBe(fetchesBefore);
+    expect(composite.relays.get('main')!.pid).toBe(relayPid);
   });
 
   it('changes the banner text and colour live, and goes on without a logo that is not an image', async () => {

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { NodeRoleSchema, type NodeRole } from '@roomcast/protocol';
+import { clusterConfig } from './cluster/clusterConfig.js';
 import { devModeProblem, isLoopbackHost, webhookSecret } from './configGuards.js';
 import type { UrlSigning } from './routes/urlSigning.js';
 import { loadMediaStreamConfig, type MediaStreamConfig } from './rtms/mediaStreamConfig.js';
@@ -53,6 +55,12 @@ const EnvSchema = z.object({
   EGRESS_MAX_DESTINATIONS_PER_ROOM: z.coerce.number().int().min(1).default(8),
   EGRESS_MAX_DESTINATIONS: z.coerce.number().int().min(1).default(32),
   EGRESS_MAX_COMPOSITES: z.coerce.number().int().min(1).default(2),
+  /**
+   * Where the egress runs with ROOMCAST_ROLE=all: `child` (default: its own process, restarted if it
+   * dies, so an FFmpeg, compositor or bug-level fault never stops the rooms) or `inline` (in the
+   * SFU's process: one process fewer, for debugging and the test suite's introspection).
+   */
+  EGRESS_PROCESS: z.enum(['child', 'inline']).default('child'),
   EGRESS_MAX_TILES: z.coerce.number().int().min(1).max(64).default(16),
   EGRESS_MAX_DECODERS_PER_COMPOSITE: z.coerce.number().int().min(1).max(128).default(24),
   EGRESS_RETRY_LIMIT: z.coerce.number().int().min(0).default(5),
@@ -68,6 +76,8 @@ const EnvSchema = z.object({
   HLS_DIR: z.string().min(1).default(path.join(os.tmpdir(), 'roomcast-hls')),
   /** Recordings of live streams; kept until deleted (default <HLS_DIR>/recordings). */
   RECORDINGS_DIR: z.string().min(1).optional(),
+  /** Uploaded images (`POST /v1/assets`, layout logos as `{asset}`); kept until deleted (default: `assets` beside RECORDINGS_DIR). */
+  ASSETS_DIR: z.string().min(1).optional(),
   /** Finished recordings are uploaded to this bucket (credentials: the AWS SDK's default chain); unset: no upload. */
   RECORDINGS_S3_BUCKET: z.string().min(1).optional(),
   RECORDINGS_S3_PREFIX: z.string().default('recordings/'),
@@ -85,11 +95,19 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).optional(),
   /** redis:// or rediss://; unset: webhook retries queue in memory. Credentials in it are never logged. */
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  /** What this process runs: `all` (rooms and egress in one process, Redis optional), `sfu` or `egress` (both need REDIS_URL). */
+  ROOMCAST_ROLE: NodeRoleSchema.default('all'),
+  /** This node's id in the cluster registry (letters, digits, `.`, `_`, `-`); default `<hostname>-<pid>-<4 hex>`. */
+  NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, ".", "_" or "-", at most 64').optional(),
+  /** How other nodes reach this node's REST API (http or https); default `http://<HOST>:<PORT>` (the machine's hostname when HOST is a wildcard). */
+  INTERNAL_URL: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
 
 export interface Config {
+  /** The variables it was read from: an egress process (EGRESS_PROCESS=child) reads the same ones. */
+  env: NodeJS.ProcessEnv;
   host: string;
   port: number;
   logLevel: Env['LOG_LEVEL'];
@@ -121,6 +139,8 @@ export interface Config {
     maxDestinationsPerRoom: number;
     maxDestinations: number;
     maxComposites: number;
+    /** EGRESS_PROCESS */
+    process: 'child' | 'inline';
     /** Tiles a layout shows at most, and FFmpeg decoders (video and audio) per composite. */
     maxTiles: number;
     maxDecodersPerComposite: number;
@@ -138,6 +158,8 @@ export interface Config {
     recordingsDir: string;
     /** RECORDINGS_S3_*: where finished recordings are uploaded; none: kept locally only. */
     recordingsS3?: RecordingsS3Config;
+    /** ASSETS_DIR: uploaded images, kept until deleted (checked writable at start). */
+    assetsDir: string;
   };
   /** Prefix of URLs handed out (HLS playback), e.g. https://rooms.example.com; none: paths on this server. */
   publicUrl?: string;
@@ -149,8 +171,10 @@ export interface Config {
   roomTypes: RoomTypeDefinitions;
   /** WEB_LAYOUT_*: the `web` layout's allowed origins and load timeout. */
   webLayout: WebLayoutConfig;
-  /** REDIS_URL: durable webhook queue; none: in memory. Holds credentials: log only `redactRedisUrl(redisUrl)`. */
+  /** REDIS_URL: durable webhook queue and the cluster registry; none: in memory, no cluster. Holds credentials: log only `redactRedisUrl(redisUrl)`. */
   redisUrl?: string;
+  /** ROOMCAST_ROLE, NODE_ID, INTERNAL_URL (unset: `defaultInternalUrl` once the port is known). */
+  cluster: { role: NodeRole; nodeId: string; internalUrl?: string };
 }
 
 export interface RecordingsS3Config {
@@ -179,15 +203,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   checkReadable('EGRESS_RTMPS_CA_FILE', e.EGRESS_RTMPS_CA_FILE);
   const recordingsDir = path.resolve(e.RECORDINGS_DIR ?? path.join(e.HLS_DIR, 'recordings'));
   checkWritableDir('RECORDINGS_DIR', recordingsDir);
+  const assetsDir = path.resolve(e.ASSETS_DIR ?? path.join(recordingsDir, '..', 'assets'));
+  checkWritableDir('ASSETS_DIR', assetsDir);
   const devMode = e.ROOMCAST_API_KEY === DEV_API_KEY || e.ROOMCAST_API_SECRET === DEV_API_SECRET;
   const devProblem = devModeProblem({ devMode, host: e.HOST, explicitDevMode: e.ROOMCAST_DEV_MODE === true });
   if (devProblem) throw new ConfigError(devProblem);
   const webhook = webhookSecret({ urls: e.WEBHOOK_URLS, secret: e.WEBHOOK_SECRET, apiSecret: e.ROOMCAST_API_SECRET, devMode });
   if ('problem' in webhook) throw new ConfigError(`invalid configuration: ${webhook.problem}`);
+  const cluster = clusterConfig(e, (message) => new ConfigError(`invalid configuration: ${message}`));
   const hlsSigning = urlSigning(e);
   const mediaStreams = mediaStreamConfig(env);
   const roomTypes = roomTypesConfig(e.ROOM_TYPES_FILE, mediaStreams.apps, (message) => new ConfigError(`invalid configuration: ${message}`));
   return {
+    env,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -218,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDestinationsPerRoom: e.EGRESS_MAX_DESTINATIONS_PER_ROOM,
       maxDestinations: e.EGRESS_MAX_DESTINATIONS,
       maxComposites: e.EGRESS_MAX_COMPOSITES,
+      process: e.EGRESS_PROCESS,
       maxTiles: e.EGRESS_MAX_TILES,
       maxDecodersPerComposite: e.EGRESS_MAX_DECODERS_PER_COMPOSITE,
       retryLimit: e.EGRESS_RETRY_LIMIT,
@@ -230,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hlsDir: path.resolve(e.HLS_DIR),
       recordingsDir,
       recordingsS3: recordingsS3(e),
+      assetsDir,
     },
     publicUrl: e.PUBLIC_URL,
     hlsSigning,
@@ -237,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roomTypes,
     webLayout: loadWebLayoutConfig(env, (message) => new ConfigError(`invalid configuration: ${message}`)),
     redisUrl: e.REDIS_URL,
+    cluster,
   };
 }
 

@@ -1,9 +1,11 @@
-import { ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { startEgressRole } from './egressNode/startEgressRole.js';
 import { installCrashGuards } from './crashGuards.js';
 import { startServer } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.cluster.role === 'egress') return runEgressNode(config);
   const server = await startServer(config);
   installCrashGuards(server.app.log);
   if (config.devMode) {
@@ -25,6 +27,22 @@ async function main(): Promise<void> {
         server.app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** ROOMCAST_ROLE=egress: compositing and outputs for the SFU nodes that connect to it. */
+async function runEgressNode(config: Config): Promise<void> {
+  const role = await startEgressRole(config);
+  installCrashGuards(role.node.app.log);
+  role.node.app.log.info(`Roomcast egress node listening on ${role.node.url} (SFU nodes find it through REDIS_URL)`);
+  const shutdown = (signal: string): void => {
+    role.node.app.log.info({ signal }, 'shutting down');
+    role.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
     );
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));

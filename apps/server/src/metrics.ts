@@ -6,7 +6,7 @@ import type { Sfu } from '@roomcast/sfu';
  * Prometheus metrics, read from the SFU's and the egress's state at scrape time. Things that only
  * ever add up (restarts, dropped frames) are counters, read from running totals kept by their owners.
  */
-export function createMetrics(sfu: Sfu, egress: EgressService): Registry {
+export function createMetrics(sfu: Sfu, egress: EgressService | undefined): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'roomcast_' });
   const count = (name: string, help: string, read: () => number): void => {
@@ -33,6 +33,18 @@ export function createMetrics(sfu: Sfu, egress: EgressService): Registry {
       }
     },
   });
+  // An egress in another process (EGRESS_PROCESS=child) answers for itself (createEgressMetrics).
+  if (egress) registerEgressMetrics(registry, egress);
+  return registry;
+}
+
+/**
+ * An egress process's own metrics: its egress, and its process's CPU and memory under
+ * `roomcast_egress_` so that the SFU can serve them beside its own without a name clash.
+ */
+export function createEgressMetrics(egress: EgressService): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'roomcast_egress_' });
   registerEgressMetrics(registry, egress);
   return registry;
 }

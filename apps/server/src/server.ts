@@ -1,25 +1,31 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { createRecognizer, DestinationPolicy, type EgressLog, EgressService, type EgressServiceOptions } from '@roomcast/egress';
+import type { EgressService } from '@roomcast/egress';
 import { Sfu } from '@roomcast/sfu';
 import { buildApp } from './app.js';
+import type { EgressLink } from './egressNode/EgressLink.js';
+import { childEgress, type EgressSide, inlineEgress, nodeEgress } from './egressNode/egressSides.js';
+import type { NodeRegistry } from './cluster/NodeRegistry.js';
+import { RoomHomes } from './cluster/RoomHomes.js';
+import { ClusterStatus } from './cluster/ClusterStatus.js';
+import { type Cluster, startCluster } from './cluster/startCluster.js';
 import { Auth } from './auth.js';
 import type { Config } from './config.js';
-import { wireEvents } from './events.js';
-import { urlSigner } from './routes/urlSigning.js';
+import { hostPort } from './egressNode/hostPort.js';
 import { WebhookSender } from './webhooks/WebhookSender.js';
 import { createRedisClient } from './webhooks/redisClient.js';
-import { AppWebhooks } from './rtms/appWebhooks.js';
-import { wireAutoStart } from './rtms/autoStart.js';
 import { RoomTypes } from './roomTypes/RoomTypes.js';
-import { rtmsBaseUrl, signalingUrl } from './rtms/serverUrls.js';
-import { localOrigin, webLayoutSettings } from './webLayout/webLayoutSettings.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   sfu: Sfu;
   auth: Auth;
+  /** The egress when it runs in this process (EGRESS_PROCESS=inline); reading it otherwise throws. */
   egress: EgressService;
+  /** The link to the egress process (EGRESS_PROCESS=child, the default) or nodes; none when it runs in this process. */
+  egressLink?: EgressLink;
   webhooks: WebhookSender;
+  /** REDIS_URL: this node's registry entry and room placement; none without Redis. */
+  cluster?: Cluster;
   /** http://host:port the server listens on. */
   url: string;
   /** Stops accepting connections, closes every room (participants are told) and the workers. */
@@ -29,7 +35,87 @@ export interface RunningServer {
 /** Wires the SFU and the HTTP/WebSocket app together and starts listening. */
 export async function startServer(config: Config, options: { logStream?: { write(line: string): void } } = {}): Promise<RunningServer> {
   const roomTypes = new RoomTypes(config.roomTypes, { limits: config.participantLimits, appIds: new Set(config.mediaStreams.apps.all().map((a) => a.id)) });
-  const sfu = await Sfu.create({
+  const sfu = await createSfu(config, roomTypes);
+  const auth = new Auth(config.apiKey, config.apiSecret);
+  // The app (and its logger) is built after the egress it serves: forward to it once it exists.
+  const appLog: { current?: FastifyBaseLogger } = {};
+  // Known once listening (PORT=0 picks one): what `media_stream.started` tells apps to dial.
+  const listening: { port?: number } = {};
+  const clusterRef: { current?: Cluster } = {};
+  const egressSide = chooseEgress(config, sfu, auth, appLog, () => listening.port ?? config.port, () => clusterRef.current?.registry);
+  const clusterStatus = new ClusterStatus(config.cluster.role, config.redisUrl !== undefined);
+  // A cluster of SFU nodes: each room has one home, and any node answers for it.
+  const homes = config.cluster.role === 'sfu' && config.redisUrl !== undefined
+    ? new RoomHomes(sfu, () => clusterRef.current, { warn: (details, message) => appLog.current?.warn(details, message) })
+    : undefined;
+  const app = await buildApp({ config, sfu, auth, egress: egressSide.appEgress, roomTypes, cluster: clusterStatus, logStream: options.logStream, homes });
+  appLog.current = app.log;
+  // REDIS_URL: the webhook queue lives in Redis (retries survive a restart); closed after the senders.
+  const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, app.log);
+  const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log, redis });
+  const closeEgressExtras = egressSide.wire(webhooks, redis, app.log);
+  sfu.on('roomError', (room, error, task) => app.log.warn({ room: room.name, err: error }, `room task failed: ${task}`));
+  sfu.on('workerDied', (pid, error) => app.log.error({ workerPid: pid, err: error }, 'mediasoup worker died; its rooms were closed'));
+  sfu.pool.on('workerReplaced', (worker) => app.log.warn({ workerPid: worker.pid }, 'mediasoup worker replaced'));
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    sfu.close();
+    redis?.disconnect();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  listening.port = port;
+  // Registered once listening (the default INTERNAL_URL needs the port); a Redis that is down now registers it later.
+  const cluster = redis && startCluster(config, {
+    redis,
+    status: clusterStatus,
+    port,
+    load: () => ({ rooms: sfu.rooms.size, composites: [...sfu.rooms.values()].filter((room) => room.egress.broadcasting).length }),
+    log: app.log,
+  });
+  clusterRef.current = cluster;
+  try {
+    await egressSide.start();
+  } catch (error) {
+    await egressSide.close();
+    await cluster?.close();
+    await app.close();
+    sfu.close();
+    redis?.disconnect();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    sfu,
+    auth,
+    get egress(): EgressService {
+      if (!egressSide.local) throw new Error('the egress runs in its own process (EGRESS_PROCESS=child): no EgressService here');
+      return egressSide.local;
+    },
+    egressLink: egressSide.link,
+    webhooks,
+    cluster,
+    url: `http://${hostPort(config.host, port)}`,
+    close: () =>
+      (closing ??= (async () => {
+        // Broadcasts first, so destinations see a clean end of stream rather than a cut.
+        await egressSide.close();
+        for (const room of [...sfu.rooms.values()]) room.close('server_shutdown');
+        await app.close();
+        sfu.close();
+        await webhooks.close();
+        await closeEgressExtras();
+        await cluster?.close();
+        redis?.disconnect();
+      })()),
+  };
+}
+
+function createSfu(config: Config, roomTypes: RoomTypes): Promise<Sfu> {
+  return Sfu.create({
     workers: { size: config.workers, rtcMinPort: config.rtc.minPort, rtcMaxPort: config.rtc.maxPort },
     webRtc: {
       listenIps: [{ ip: config.rtc.listenIp, announcedIp: config.rtc.announcedIp }],
@@ -43,110 +129,13 @@ export async function startServer(config: Config, options: { logStream?: { write
     // A live broadcast keeps an empty room open: a 'starting soon' card is a real show (README).
     emptyRooms: { timeoutMs: config.roomEmptyTimeoutMs, keep: (room) => room.egress.broadcasting },
   });
-  const auth = new Auth(config.apiKey, config.apiSecret);
-  // The app (and its logger) is built after the egress it serves: forward to it once it exists.
-  const appLog: { current?: FastifyBaseLogger } = {};
-  const egressLog: EgressLog = { warn: (details, message) => appLog.current?.warn(details, message) };
-  // Known once listening (PORT=0 picks one): what `media_stream.started` tells apps to dial.
-  const listening: { port?: number } = {};
-  const rtmsBase = () => rtmsBaseUrl({ publicUrl: config.publicUrl, host: listening.port === undefined ? undefined : hostPort(config.host, listening.port), encrypted: false });
-  const egress = new EgressService(sfu, egressOptions(config, {
-    log: egressLog,
-    listeningPort: () => listening.port ?? config.port,
-    signalingUrl: () => signalingUrl(rtmsBase()),
-    auth,
-  }));
-  const app = await buildApp({ config, sfu, auth, egress, roomTypes, logStream: options.logStream });
-  appLog.current = app.log;
-  // REDIS_URL: the webhook queue lives in Redis (retries survive a restart); closed after the senders.
-  const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, app.log);
-  const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log, redis });
-  wireEvents(sfu, egress, webhooks);
-  const appWebhooks = new AppWebhooks(config.mediaStreams.apps, app.log, { redis });
-  appWebhooks.wire(egress);
-  wireAutoStart(sfu, egress, config.mediaStreams.apps, app.log);
-  sfu.on('roomError', (room, error, task) => app.log.warn({ room: room.name, err: error }, `room task failed: ${task}`));
-  egress.on('backgroundError', (error, task) => app.log.warn({ err: error }, `egress task failed: ${task}`));
-  sfu.on('workerDied', (pid, error) => app.log.error({ workerPid: pid, err: error }, 'mediasoup worker died; its rooms were closed'));
-  sfu.pool.on('workerReplaced', (worker) => app.log.warn({ workerPid: worker.pid }, 'mediasoup worker replaced'));
-  try {
-    await app.listen({ host: config.host, port: config.port });
-  } catch (error) {
-    sfu.close();
-    redis?.disconnect();
-    throw error;
-  }
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  listening.port = port;
-  let closing: Promise<void> | undefined;
-  return {
-    app,
-    sfu,
-    auth,
-    egress,
-    webhooks,
-    url: `http://${hostPort(config.host, port)}`,
-    close: () =>
-      (closing ??= (async () => {
-        // Broadcasts first, so destinations see a clean end of stream rather than a cut.
-        await egress.close();
-        for (const room of [...sfu.rooms.values()]) room.close('server_shutdown');
-        await app.close();
-        sfu.close();
-        await webhooks.close();
-        await appWebhooks.close();
-        redis?.disconnect();
-      })()),
-  };
 }
 
-interface EgressWiring {
-  log: EgressLog;
-  /** The HTTP port once listening (the web layout's pages are served by this server). */
-  listeningPort: () => number;
-  /** What `media_stream.started` tells apps to dial. */
-  signalingUrl: () => string;
-  auth: Auth;
-}
-
-/** The egress's settings, from the configuration and what the server knows only once it runs. */
-function egressOptions(config: Config, wiring: EgressWiring): EgressServiceOptions {
-  return {
-    rtpPorts: config.egress.rtpPorts,
-    maxDestinationsPerRoom: config.egress.maxDestinationsPerRoom,
-    maxDestinationsPerServer: config.egress.maxDestinations,
-    maxComposites: config.egress.maxComposites,
-    maxTiles: config.egress.maxTiles,
-    maxDecodersPerComposite: config.egress.maxDecodersPerComposite,
-    background: config.egress.background,
-    x264: config.egress.x264,
-    placeholderColor: '#344054',
-    hlsDir: config.egress.hlsDir,
-    recordingsDir: config.egress.recordingsDir,
-    recordingsS3: config.egress.recordingsS3,
-    publicUrl: config.publicUrl,
-    signUrl: config.hlsSigning && urlSigner(config.hlsSigning),
-    webLayout: webLayoutSettings(config.webLayout, () => localOrigin(config.host, wiring.listeningPort()), wiring.auth),
-    mediaStreams: {
-      recognizer: createRecognizer(config.mediaStreams.transcripts),
-      signalingUrl: wiring.signalingUrl,
-      maxPerRoom: config.mediaStreams.maxPerRoom,
-      reconnectGraceMs: config.mediaStreams.reconnectGraceMs,
-      connectTimeoutMs: config.mediaStreams.connectTimeoutMs,
-    },
-    relay: {
-      maxRetries: config.egress.retryLimit,
-      retryBaseMs: config.egress.retryBaseMs,
-      stallBytes: 8 * 1024 * 1024,
-      ioTimeoutMs: config.egress.ioTimeoutMs,
-      tls: config.egress.rtmpsTls,
-      destinations: new DestinationPolicy({ ...config.egress.destinations, log: wiring.log }),
-      log: wiring.log,
-    },
-  };
-}
-
-function hostPort(host: string, port: number): string {
-  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+/** Where the egress runs: on egress nodes (ROOMCAST_ROLE=sfu), else in a child process or this one (EGRESS_PROCESS). */
+function chooseEgress(
+  config: Config, sfu: Sfu, auth: Auth, appLog: { current?: FastifyBaseLogger }, port: () => number, registry: () => NodeRegistry | undefined,
+): EgressSide {
+  if (config.cluster.role === 'sfu') return nodeEgress(config, sfu, appLog, registry);
+  if (config.egress.process === 'inline') return inlineEgress(config, sfu, auth, appLog, port);
+  return childEgress(config, sfu, appLog, port);
 }

@@ -41,6 +41,8 @@ export async function startTestServer(
     EGRESS_RTP_MAX_PORT: String(52000 + block * 200 + 199),
     // Tests send to nginx-rtmp on loopback; the destination policy has its own test with this off.
     EGRESS_ALLOW_PRIVATE_DESTINATIONS: 'true',
+    // In-process by default: tests read the EgressService's state; the child process has tests of its own.
+    EGRESS_PROCESS: 'inline',
     ...(ownHlsDir ? { HLS_DIR: ownHlsDir } : {}),
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
     ...env,
@@ -69,5 +71,6 @@ export async function startTestServer(
     await server.close();
     if (ownHlsDir) await rm(ownHlsDir, { recursive: true, force: true });
   };
-  return { ...server, close, logs, adminToken, api, participantToken };
+  // The server as the prototype, not spread: its `egress` getter throws in EGRESS_PROCESS=child and must stay lazy.
+  return Object.assign(Object.create(server) as RunningServer, { close, logs, adminToken, api, participantToken });
 }

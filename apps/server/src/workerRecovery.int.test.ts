@@ -28,7 +28,7 @@ it('replaces a killed mediasoup worker, closes its rooms with a notice, and keep
   expect(server.sfu.pool.workers[0]!.pid).not.toBe(worker!.pid);
 
   const health = await server.api('/healthz', { auth: false });
-  expect(await health.json()).toEqual({ status: 'ok', workers: 1 });
+  expect(await health.json()).toEqual({ status: 'ok', workers: 1, role: 'all', cluster: 'off' });
   const created = await server.api('/v1/rooms', { method: 'POST', body: { name: 'after-crash' } });
   expect(created.status).toBe(201);
   const metrics = await (await server.api('/metrics', { auth: false })).text();

@@ -1,5 +1,6 @@
 import type { Device } from 'mediasoup-client';
 import {
+  type AssetInfo,
   emptyEgressState,
   type EgressState,
   type Layout,
@@ -26,6 +27,7 @@ import type { SignalClient, SignalClientOptions } from './SignalClient.js';
 import { Subscriptions } from './Subscriptions.js';
 import type { LocalSource, LocalTrack } from './tracks.js';
 import { TypedEmitter } from './TypedEmitter.js';
+import { uploadAsset } from './uploadAsset.js';
 
 export interface JoinOptions {
   /** The server's base URL, e.g. `https://rooms.example.com` or `location.origin`. */
@@ -70,6 +72,8 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   #mediaStreams: readonly MediaStreamInfo[] = [];
   /** What `setMediaStreamConsent` last set: a rejoin is a new session on the server, so it is sent again. */
   #mediaStreamConsentPaused = false;
+  /** JoinOptions.url: where uploads go. */
+  #serverUrl = '';
 
   /** Creates a room and joins it; rejects (with a `RoomcastError`) if the first join fails. */
   static async join(options: JoinOptions): Promise<Room> {
@@ -82,6 +86,7 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
   async join(options: JoinOptions): Promise<void> {
     if (this.#connector) throw new RoomcastError('already_joined', 'a Room joins once: create a new Room to join again');
     this.#claims = readTokenClaims(options.token);
+    this.#serverUrl = options.url;
     if (this.#claims) {
       const { sub, name, role } = this.#claims;
       this.localParticipant.setInfo({ ...this.localParticipant.info, identity: sub, name: name ?? sub, role });
@@ -226,6 +231,12 @@ export class Room extends TypedEmitter<RoomEventCallbacks> {
    */
   async setLayout(layout: Layout): Promise<EgressState> {
     return (await this.#signal().request('setLayout', { layout })).egress;
+  }
+
+  /** Uploads a logo (PNG, JPEG or WebP, at most 2 MB; `start-broadcast`) for `setLayout` with `logo: {asset: id}`. */
+  async uploadLogo(image: Blob): Promise<AssetInfo> {
+    const { upload } = await this.#signal().request('createLogoUpload', {});
+    return uploadAsset(this.#serverUrl, upload, image);
   }
 
   /** Stops every broadcast of the room (`stop-broadcast`). */

@@ -13,7 +13,7 @@ import {
   compactLayout,
   normalizeLayout,
 } from '@roomcast/protocol';
-import { type Room, type Sfu, TypedEmitter } from '@roomcast/sfu';
+import { type RoomView, type RoomDirectory, TypedEmitter } from '@roomcast/sfu';
 import { addStats, CompositeEgress, type CompositeStats } from './composite/CompositeEgress.js';
 import { checkBroadcastRequest } from './fanout/broadcastRequest.js';
 import { EndedDestinations } from './fanout/EndedDestinations.js';
@@ -84,7 +84,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   readonly mediaStreams: MediaStreamService;
 
   constructor(
-    readonly sfu: Sfu,
+    readonly sfu: RoomDirectory,
     readonly options: EgressServiceOptions,
   ) {
     super();
@@ -178,9 +178,9 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     return this.#publishState(room);
   }
 
-  /** What can be checked of a layout before anything starts: a logo on a host the destination policy refuses is a 400. */
+  /** What can be checked of a layout before anything starts: a logo on a host the destination policy refuses, or an unknown asset, is a 400. */
   async checkLayout(layout: Layout | undefined): Promise<void> {
-    await checkLayout(layout, this.options.relay.destinations);
+    await checkLayout(layout, this.options.relay.destinations, this.options.assets);
   }
 
   /**
@@ -222,7 +222,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     await rmdir(processTempRoot()).catch(() => undefined);
   }
 
-  #validate(room: Room, body: StartRtmpBroadcastsBody, running: CompositeEgress | undefined): void {
+  #validate(room: RoomView, body: StartRtmpBroadcastsBody, running: CompositeEgress | undefined): void {
     const relaysOnServer = [...this.composites.values()].reduce((n, c) => n + c.relays.size, 0);
     const context = { roomName: room.name, running: running && { relays: running.relays.values(), quality: running.quality }, relaysOnServer };
     checkBroadcastRequest(body, context, this.options);
@@ -234,7 +234,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
    * starting this room's composite is waited for, then joined. No await when none is, so that two
    * requests in one tick cannot both start one; the request's check and claim run in one tick.
    */
-  async #compositeFor(room: Room, request: CompositeRequest<CompositeEgress>): Promise<CompositeEgress> {
+  async #compositeFor(room: RoomView, request: CompositeRequest<CompositeEgress>): Promise<CompositeEgress> {
     for (let pending = this.#starting.get(room.name); pending; pending = this.#starting.get(room.name)) await pending.done;
     this.#assertOpen(room);
     const running = this.composites.get(room.name);
@@ -252,19 +252,19 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   /** Nothing feeds from it: no destination that has not failed, and no live stream. */
-  #idle(room: Room, composite: CompositeEgress): boolean {
+  #idle(room: RoomView, composite: CompositeEgress): boolean {
     if (this.liveStreams.keepsAlive(room.name)) return false;
     return composite.relays.size === 0 || composite.allDestinationsFailed;
   }
 
   /** Ends the room's composite if it is idle (a failed composite is ended by its failure handler). */
-  async #endIfIdle(room: Room): Promise<void> {
+  async #endIfIdle(room: RoomView): Promise<void> {
     const composite = this.composites.get(room.name);
     if (composite && !this.#failedComposites.has(composite) && this.#idle(room, composite)) await this.#endComposite(room, composite);
   }
 
   /** Stop-all of RTMP while a live stream keeps the composite: the destinations go, the composite stays. */
-  async #removeDestinations(room: Room, by: LiveStreamActor): Promise<void> {
+  async #removeDestinations(room: RoomView, by: LiveStreamActor): Promise<void> {
     this.#ended.clear(room.name);
     const composite = this.composites.get(room.name);
     if (composite) await Promise.all([...composite.relays.keys()].map((name) => composite.removeDestination(name, by)));
@@ -272,7 +272,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     await this.#endIfIdle(room);
   }
 
-  #assertOpen(room: Room): void {
+  #assertOpen(room: RoomView): void {
     if (room.closed || this.sfu.rooms.get(room.name) !== room) throw new AppError('room_not_found', `room ${room.name} was closed`);
   }
 
@@ -281,7 +281,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     if (relay && (relay.status === 'failed' || relay.status === 'stopped')) await composite.removeDestination(name);
   }
 
-  async #startComposite(room: Room, layout: LayoutSpec, quality: Quality): Promise<CompositeEgress> {
+  async #startComposite(room: RoomView, layout: LayoutSpec, quality: Quality): Promise<CompositeEgress> {
     const starting: Starting = { cancelled: false, done: Promise.resolve() };
     const launched = this.#launch(room, layout, quality, starting);
     starting.done = launched.then(
@@ -297,7 +297,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   /** Starts the composite, then checks nothing cancelled it meanwhile: if so it is stopped, not left running. */
-  async #launch(room: Room, layout: LayoutSpec, quality: Quality, starting: Starting): Promise<CompositeEgress> {
+  async #launch(room: RoomView, layout: LayoutSpec, quality: Quality, starting: Starting): Promise<CompositeEgress> {
     const text = await drawtextSupport(ffmpegPath());
     if (starting.cancelled) throw stoppedWhileStarting(room);
     this.#assertOpen(room);
@@ -318,12 +318,12 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   /** The room's `web` layout (a page in Chromium), when the server has it configured. */
-  #webLayout(room: Room): WebLayout | undefined {
+  #webLayout(room: RoomView): WebLayout | undefined {
     const settings = this.options.webLayout;
     return settings && new WebLayout({ room: room.name, settings, onError: (error, what) => this.safeEmit('backgroundError', error, what) });
   }
 
-  #wire(room: Room, composite: CompositeEgress): void {
+  #wire(room: RoomView, composite: CompositeEgress): void {
     composite.on('relay', (type, info) => {
       if (type === 'stopped' && this.#failedComposites.has(composite)) return;
       const ended = type === 'failed' && this.#idle(room, composite);
@@ -341,7 +341,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   /** `phrase`: the fixed reason of the events and the live stream (`reason`, the detail, is each destination's error). */
-  async #onCompositeFailed(room: Room, composite: CompositeEgress, reason: string, phrase = ENCODER_FAILED): Promise<void> {
+  async #onCompositeFailed(room: RoomView, composite: CompositeEgress, reason: string, phrase = ENCODER_FAILED): Promise<void> {
     this.#failedComposites.add(composite);
     const at = new Date().toISOString();
     const failed = [...composite.relays.values()].map((relay) => ({ ...relay.info(), status: 'failed' as const, error: reason, stopped_at: at }));
@@ -354,7 +354,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
    * Ends a composite that has nothing left to feed, freeing its slot; its failed destinations stay
    * listed (`failed`, or the infos given) until stopped or replaced.
    */
-  async #endComposite(room: Room, composite: CompositeEgress, failed?: RtmpBroadcastInfo[]): Promise<void> {
+  async #endComposite(room: RoomView, composite: CompositeEgress, failed?: RtmpBroadcastInfo[]): Promise<void> {
     const infos = failed ?? [...composite.relays.values()].map((relay) => relay.info()).filter((info) => info.status === 'failed');
     if (this.composites.get(room.name) === composite && !room.closed && infos.length > 0) {
       this.#ended.record(room.name, infos);
@@ -365,7 +365,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     await stopping;
   }
 
-  async #stopComposite(room: Room, composite: CompositeEgress, by: LiveStreamActor = SYSTEM_ACTOR): Promise<void> {
+  async #stopComposite(room: RoomView, composite: CompositeEgress, by: LiveStreamActor = SYSTEM_ACTOR): Promise<void> {
     if (this.composites.get(room.name) === composite) {
       this.composites.delete(room.name);
       addStats(this.#retired, composite.stats());
@@ -374,7 +374,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   /** Stops the room's composite, one still starting included, and forgets its ended destinations. */
-  async #stopRoomComposite(room: Room, by: LiveStreamActor = SYSTEM_ACTOR): Promise<void> {
+  async #stopRoomComposite(room: RoomView, by: LiveStreamActor = SYSTEM_ACTOR): Promise<void> {
     const starting = this.#starting.get(room.name);
     if (starting) {
       starting.cancelled = true;
@@ -386,7 +386,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   /** The room closed: its live stream fails, then its composite (one still starting included) stops. */
-  async #stopRoom(room: Room): Promise<void> {
+  async #stopRoom(room: RoomView): Promise<void> {
     const starting = this.#starting.get(room.name);
     if (starting) starting.cancelled = true;
     await this.liveStreams.failRoom(room, ROOM_CLOSED);
@@ -394,7 +394,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     this.#rtmpStops.delete(room.name);
   }
 
-  #publishState(room: Room): EgressState {
+  #publishState(room: RoomView): EgressState {
     const composite = this.composites.get(room.name);
     const live = [...(composite?.relays.values() ?? [])].map((r) => r.info());
     const rtmps = [...this.#ended.list(room.name), ...live];
@@ -418,6 +418,6 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 }
 
-function stoppedWhileStarting(room: Room): AppError {
+function stoppedWhileStarting(room: RoomView): AppError {
   return new AppError('conflict', `the broadcasts of room ${room.name} were stopped while starting`);
 }

@@ -1,6 +1,7 @@
 import type { EgressState, LiveStreamInfo, RecordingInfo, WebhookEventType } from '@roomcast/protocol';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import type { X264Tuning } from './args/encoderArgs.js';
+import type { AssetStore } from './assets/AssetStore.js';
 import type { RestartPolicyOptions } from './composite/RestartPolicy.js';
 import type { RelayPolicy } from './fanout/RtmpRelay.js';
 import type { HlsOutput } from './live/LiveRendition.js';
@@ -40,12 +41,14 @@ export interface EgressServiceOptions {
   mediaStreams?: Partial<Omit<MediaStreamServiceOptions, 'host' | 'ports'>>;
   /** The `web` layout (WEB_LAYOUT_*): which origins a page may come from, its load timeout; none: `web` is refused. */
   webLayout?: WebLayoutSettings;
+  /** Uploaded images (ASSETS_DIR) a layout's logo may name as `{asset}`; none: such logos are refused. */
+  assets?: AssetStore;
 }
 
 export interface EgressServiceEvents extends Record<string, unknown[]> {
   /** A room's egress changed: push it to the room and webhooks. */
-  event: [room: Room, type: WebhookEventType, data: Record<string, unknown>];
-  state: [room: Room, state: EgressState];
+  event: [room: RoomView, type: WebhookEventType, data: Record<string, unknown>];
+  state: [room: RoomView, state: EgressState];
   /** A recording a crash left unfinished was finished at start (its room is gone): `recording.ready` for webhooks. */
   recordingRecovered: [recording: RecordingInfo];
   /** A live stream a crash left active was found at start and marked stopped (its room is gone): `live_stream.stopped` for webhooks. */

@@ -9,6 +9,7 @@ export {
 export { FfmpegProcess, describeFfmpegExit, type FfmpegExit, type FfmpegSpawnOptions } from './ffmpeg/FfmpegProcess.js';
 export { drawtextSupport, type DrawtextSupport } from './ffmpeg/drawtextSupport.js';
 export { EgressService, type EgressServiceOptions, type EgressServiceEvents } from './EgressService.js';
+export { AssetStore, type AssetStoreOptions, type StoredAsset } from './assets/AssetStore.js';
 export { S3Uploader, STORAGE_FAILURES, type S3UploaderOptions, type UploadOutcome } from './recordings/S3Uploader.js';
 export { LiveStreamService, type LivePlayback } from './live/LiveStreamService.js';
 export type { LiveRendition } from './live/LiveRendition.js';
@@ -36,3 +37,10 @@ export {
   type Recognizer,
 } from './media/transcripts/index.js';
 export { WEB_LAYOUT_FAILED, WEB_LAYOUT_CRASHED, WEB_LAYOUT_ENDED, type WebLayoutSettings } from './web/webLayoutSpec.js';
+export { type EgressCommands, type MediaStreamAction, localEgressCommands } from './remote/EgressCommands.js';
+export { callEgressCommands, serveEgressCommands } from './remote/commandsRpc.js';
+export { RestartPolicy, type RestartPolicyOptions } from './composite/RestartPolicy.js';
+export { type MessagePipe, mirrorRoomFeed, serveRoomFeed } from './remote/feedChannel.js';
+export { MirrorDirectory } from './remote/MirrorDirectory.js';
+export { CombinedDirectory } from './remote/CombinedDirectory.js';
+export { RoomFeedSource } from './remote/RoomFeedSource.js';

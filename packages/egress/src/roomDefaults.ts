@@ -1,11 +1,11 @@
 import { AppError, type Layout, type LiveStreamActor, type Quality, type RoomSettings, type StartLiveStreamBody } from '@roomcast/protocol';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 
 /** Who a management (REST) call is. */
 export const API_ACTOR: LiveStreamActor = { type: 'api', identity: null };
 
 /** `broadcasting.enabled: false` in the room's type or settings refuses every RTMP broadcast and live stream. */
-export function assertBroadcastingEnabled(room: Pick<Room, 'name' | 'settings'>): void {
+export function assertBroadcastingEnabled(room: Pick<RoomView, 'name' | 'settings'>): void {
   if (room.settings.broadcasting?.enabled === false) {
     throw new AppError('broadcasting_disabled', `broadcasting is disabled in room ${room.name}`);
   }

@@ -37,6 +37,8 @@ export const ERROR_STATUS = {
   internal: 500,
   destination_failed: 502,
   service_unavailable: 503,
+  /** Redis (the cluster's registry) is unreachable: nothing new is placed until it answers again. */
+  cluster_unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -24,6 +24,7 @@ describe('LayoutSchema', () => {
       }),
     ).toBe(true);
     expect(ok({ name: 'web', options: { url: 'https://example.com/layout' } })).toBe(true);
+    expect(ok({ name: 'grid', options: { logo: { asset: 'as_AAAAAAAAAAAAAAAAAAAAAA', position: 'bottom-left' } } })).toBe(true);
   });
 
   it.each([
@@ -40,6 +41,9 @@ describe('LayoutSchema', () => {
     ['a url on a built-in layout', { name: 'grid', options: { url: 'https://example.com' } }],
     ['a web url that is not http(s)', { name: 'web', options: { url: 'javascript:alert(1)' } }],
     ['an unknown top-level key', { name: 'grid', extra: 1 }],
+    ['a logo with both url and asset', { name: 'grid', options: { logo: { url: 'https://x.example/l.png', asset: 'as_AAAAAAAAAAAAAAAAAAAAAA' } } }],
+    ['a logo with neither url nor asset', { name: 'grid', options: { logo: { position: 'top-left' } } }],
+    ['a logo asset id of the wrong shape', { name: 'grid', options: { logo: { asset: '../../etc/passwd' } } }],
   ])('refuses %s', (_, layout) => {
     expect(ok(layout)).toBe(false);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssetIdSchema } from './assets.js';
 import { IdentitySchema } from './common.js';
 
 /** The composite's layouts; `web` renders a page (options.url) instead of the built-in tiles. */
@@ -17,16 +18,20 @@ const httpUrl = z
 export const LogoPositionSchema = z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']);
 export type LogoPosition = z.infer<typeof LogoPositionSchema>;
 
-export const LogoOptionsSchema = z.strictObject({
-  /** An http(s) image (PNG, JPEG or WebP), fetched once when the composite starts or the option changes. */
-  url: httpUrl,
-  position: LogoPositionSchema.optional(),
-  /** Width as a fraction of the canvas width (height follows the image's aspect). */
-  size: z.number().min(0.02).max(0.5).optional(),
-  opacity: z.number().min(0).max(1).optional(),
-  /** Distance from the canvas edges, px of the canvas. */
-  margin: z.number().int().min(0).max(256).optional(),
-});
+export const LogoOptionsSchema = z
+  .strictObject({
+    /** An http(s) image (PNG, JPEG or WebP), fetched once when the composite starts or the option changes. */
+    url: httpUrl.optional(),
+    /** Or an image uploaded with `POST /v1/assets` (read from the server's disk, no HTTP). */
+    asset: AssetIdSchema.optional(),
+    position: LogoPositionSchema.optional(),
+    /** Width as a fraction of the canvas width (height follows the image's aspect). */
+    size: z.number().min(0.02).max(0.5).optional(),
+    opacity: z.number().min(0).max(1).optional(),
+    /** Distance from the canvas edges, px of the canvas. */
+    margin: z.number().int().min(0).max(256).optional(),
+  })
+  .refine((logo) => (logo.url === undefined) !== (logo.asset === undefined), { message: 'a logo needs exactly one of url or asset' });
 export type LogoOptions = z.infer<typeof LogoOptionsSchema>;
 
 export const LabelOptionsSchema = z.strictObject({

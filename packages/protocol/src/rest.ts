@@ -41,7 +41,17 @@ export type CreateTokenBody = z.infer<typeof CreateTokenBodySchema>;
 export const TokenResponseSchema = z.object({ token: z.string(), expires_at: z.string() });
 export type TokenResponse = z.infer<typeof TokenResponseSchema>;
 
-export const HealthResponseSchema = z.object({ status: z.literal('ok'), workers: z.number().int() });
+/** ROOMCAST_ROLE: `all` runs rooms and egress in one process; `sfu` and `egress` nodes share a Redis. */
+export const NodeRoleSchema = z.enum(['all', 'sfu', 'egress']);
+export type NodeRole = z.infer<typeof NodeRoleSchema>;
+
+/** `cluster`: `off` without REDIS_URL; `down` while Redis is unreachable (the node keeps serving what it has). */
+export const HealthResponseSchema = z.object({
+  status: z.literal('ok'),
+  workers: z.number().int(),
+  role: NodeRoleSchema,
+  cluster: z.enum(['off', 'up', 'down']),
+});
 
 /** scheme://host[:port] then a path, query or nothing: a host name, IPv4 or [IPv6], a port in 1..65535. */
 const RTMP_URL = /^rtmps?:\/\/(?:\[[0-9a-f:.]+\]|[^/?#:[\]@]+)(?::(\d{1,5}))?(?:[/?#]|$)/i;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssetUploadTicketSchema } from './assets.js';
 import { JsonObjectSchema, MediaKindSchema, TrackSourceSchema } from './common.js';
 import { ErrorDetailSchema } from './errors.js';
 import { DtlsParametersSchema, RtpCapabilitiesSchema, RtpParametersSchema } from './media.js';
@@ -107,6 +108,8 @@ export const Requests = {
   stopAllRtmpBroadcasts: { request: Empty, response: z.object({ egress: EgressStateSchema }) },
   /** Changes the running composite's layout (`start-broadcast`); every output shows it, none reconnects. */
   setLayout: { request: SetLayoutBodySchema, response: z.object({ egress: EgressStateSchema }) },
+  /** A single-use ticket to POST one logo image to `/v1/assets` (`start-broadcast`); then `setLayout` with `logo: {asset}`. */
+  createLogoUpload: { request: Empty, response: z.object({ upload: AssetUploadTicketSchema }) },
   /** An HLS live stream of the room (`start-live-stream`); progress arrives as `egressUpdated` and `roomEvent`. */
   startLiveStream: { request: StartLiveStreamBodySchema, response: z.object({ live_stream: LiveStreamInfoSchema }) },
   /** Stops the room's live stream, or the one named by `id` (`stop-live-stream`). */

@@ -6,6 +6,8 @@ import { DEFAULT_PARTICIPANT_LIMITS, type ParticipantLimits } from './limits.js'
 import { mapTransportError, withClientInput } from './mediaErrors.js';
 import { Participant, type ParticipantOptions, type PublishedTrack } from './Participant.js';
 import { RoomRouters } from './RoomRouters.js';
+import type { RoomView, RtpTap, RtpTarget } from './RoomView.js';
+import { openRtpTap } from './rtpTap.js';
 import { Subscriptions } from './Subscriptions.js';
 import { createWebRtcTransport, type Direction, type WebRtcSettings } from './transports.js';
 import { TypedEmitter } from './TypedEmitter.js';
@@ -23,6 +25,7 @@ export interface RoomEvents extends Record<string, unknown[]> {
   producerPaused: [participant: Participant, producerId: string, paused: boolean];
   activeSpeaker: [participantId: string | null];
   closed: [reason: RoomCloseReason];
+  settingsChanged: [settings: RoomSettings];
   /** Work the room started on its own (subscribing someone) failed: for the log, never a crash. */
   backgroundError: [error: unknown, task: string];
 }
@@ -40,7 +43,7 @@ export interface ProduceOptions {
  * room also has routers on other workers for its subscribers (RoomRouters). Closing it closes
  * everything it owns.
  */
-export class Room extends TypedEmitter<RoomEvents> {
+export class Room extends TypedEmitter<RoomEvents> implements RoomView {
   readonly createdAt = new Date();
   readonly participants = new Map<string, Participant>();
   /** Egress state is owned by the egress layer; the room only carries it for `info()`. */
@@ -48,7 +51,7 @@ export class Room extends TypedEmitter<RoomEvents> {
   activeSpeakerId: string | null = null;
   /** The room's type and effective settings (type < room), set by the server; the room only carries them. */
   type = 'default';
-  settings: RoomSettings = {};
+  #settings: RoomSettings = {};
   readonly #subscriptions: Subscriptions;
   /** The main router and, past SFU_CONSUMERS_PER_WORKER consumers, the routers it pipes into. */
   readonly routers: RoomRouters;
@@ -92,6 +95,16 @@ export class Room extends TypedEmitter<RoomEvents> {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  get settings(): RoomSettings {
+    return this.#settings;
+  }
+
+  /** Announced (`settingsChanged`) so a mirror of the room on an egress process follows. */
+  set settings(settings: RoomSettings) {
+    this.#settings = settings;
+    if (!this.#closed) this.safeEmit('settingsChanged', settings);
   }
 
   /** Adds a participant. Another connection with the same identity is replaced (closed and told so). */
@@ -207,6 +220,27 @@ export class Room extends TypedEmitter<RoomEvents> {
     if (participant.closed || this.#closed || producer.closed) return;
     this.#announceUpdate(participant);
     this.safeEmit('producerPaused', participant, producerId, paused);
+  }
+
+  /** The egress's request (RoomView): one producer's RTP to `target`, from the main router (it holds every producer). */
+  async openTap(producerId: string, target: RtpTarget): Promise<RtpTap> {
+    this.#assertOpen();
+    return openRtpTap(this.router, producerId, target);
+  }
+
+  async producerBytesReceived(producerId: string): Promise<number | undefined> {
+    const producer = this.#producer(producerId);
+    if (!producer || producer.closed) return undefined;
+    const stats = await producer.getStats();
+    return stats.reduce((sum, s) => sum + s.byteCount, 0);
+  }
+
+  #producer(producerId: string): ms.Producer | undefined {
+    for (const participant of this.participants.values()) {
+      const track = participant.producers.get(producerId);
+      if (track) return track.producer;
+    }
+    return undefined;
   }
 
   removeParticipant(participant: Participant): void {

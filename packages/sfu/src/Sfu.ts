@@ -1,3 +1,4 @@
+import type { RoomDirectory } from './RoomView.js';
 import { randomBytes } from 'node:crypto';
 import { AppError } from '@roomcast/protocol';
 import type { ParticipantLimits } from './limits.js';
@@ -38,7 +39,7 @@ export interface SfuEvents extends Record<string, unknown[]> {
 }
 
 /** The SFU: a worker pool and the rooms placed on it. */
-export class Sfu extends TypedEmitter<SfuEvents> {
+export class Sfu extends TypedEmitter<SfuEvents> implements RoomDirectory {
   readonly rooms = new Map<string, Room>();
   /** Rooms being created, so two concurrent creates of one name cannot both succeed. */
   readonly #pending = new Map<string, Promise<Room>>();

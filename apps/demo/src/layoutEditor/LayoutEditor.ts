@@ -5,7 +5,7 @@ import { EMPTY_FORM, formFromLayout, layoutFromForm, pinCandidates, previewHint,
 
 /**
  * The control room's layout editor: layout (with a page URL for `web`), pinned people, background,
- * logo by URL, banner, gap, rounded corners, hiding tiles without video. "Apply" changes the
+ * logo by URL or uploaded, banner, gap, rounded corners, hiding tiles without video. "Apply" changes the
  * running composite at once (`room.setLayout`: every output, no reconnect); off air it only keeps
  * the form, which the broadcast and live stream start requests read through layout(). The form
  * follows the room's `egress.layout` until the user edits it, so it opens on what is on air.
@@ -17,6 +17,8 @@ export class LayoutEditor {
   readonly #backgroundOn = byId('layout-background-on', HTMLInputElement);
   readonly #background = byId('layout-background', HTMLInputElement);
   readonly #logoUrl = byId('layout-logo-url', HTMLInputElement);
+  readonly #logoFile = byId('layout-logo-file', HTMLInputElement);
+  readonly #logoAssetNote = byId('layout-logo-asset', HTMLElement);
   readonly #logoPosition = byId('layout-logo-position', HTMLSelectElement);
   readonly #logoSize = byId('layout-logo-size', HTMLInputElement);
   readonly #banner = byId('layout-banner', HTMLInputElement);
@@ -33,6 +35,8 @@ export class LayoutEditor {
   /** The user changed a field since the last apply: the room's updates no longer overwrite the form. */
   #dirty = false;
   #busy = false;
+  /** The uploaded logo's asset id: the logo while set; typing a logo URL clears it. */
+  #logoAsset = '';
 
   constructor(
     private readonly room: Room,
@@ -45,6 +49,9 @@ export class LayoutEditor {
     form.addEventListener('input', () => this.#edited());
     picker.addEventListener('change', () => this.#edited());
     this.#apply.addEventListener('click', () => void this.#applyClicked());
+    // Both own their failures (shown in the form): nothing to catch here.
+    this.#logoFile.addEventListener('change', () => void this.#uploadLogo());
+    this.#logoUrl.addEventListener('input', () => this.#setLogoAsset('', ''));
     for (const event of [RoomEvent.ParticipantJoined, RoomEvent.ParticipantLeft, RoomEvent.ParticipantUpdated] as const) {
       room.on(event, () => this.#renderPins());
     }
@@ -92,6 +99,35 @@ export class LayoutEditor {
     }
   }
 
+  /**
+   * Uploads the chosen file (`room.uploadLogo`: a one-time ticket from signaling, then the bytes to
+   * the server) and applies the layout with it as `logo: {asset}`: on air at once, else kept for the start.
+   */
+  async #uploadLogo(): Promise<void> {
+    const file = this.#logoFile.files?.[0];
+    if (!file) return;
+    this.#showError(null);
+    this.#logoAssetNote.textContent = `Uploading ${file.name}…`;
+    try {
+      const asset = await this.room.uploadLogo(file);
+      this.#logoUrl.value = '';
+      this.#setLogoAsset(asset.id, `Uploaded ${file.name}.`);
+      this.#dirty = true;
+      await this.#applyClicked();
+    } catch (error) {
+      this.#logoAssetNote.textContent = '';
+      // Too large (413) or not a PNG, JPEG or WebP (415): the server's message says which.
+      this.#showError(error instanceof RoomcastError ? `${error.message} (${error.code})` : String(error));
+    } finally {
+      this.#logoFile.value = '';
+    }
+  }
+
+  #setLogoAsset(id: string, note: string): void {
+    this.#logoAsset = id;
+    this.#logoAssetNote.textContent = note;
+  }
+
   #renderEgress(egress: EgressState): void {
     this.#preview.textContent = previewHint(egress);
     this.#apply.textContent = egress.layout === null ? 'Apply' : 'Apply live';
@@ -120,6 +156,7 @@ export class LayoutEditor {
       pinned: this.#pinned,
       background: this.#backgroundOn.checked ? this.#background.value : null,
       logoUrl: this.#logoUrl.value,
+      logoAsset: this.#logoAsset,
       logoPosition: this.#logoPosition.value as LogoPosition,
       logoSizePercent: Number(this.#logoSize.value),
       bannerText: this.#banner.value,
@@ -139,6 +176,7 @@ export class LayoutEditor {
     this.#background.value = form.background ?? '#101014';
     this.#background.disabled = form.background === null;
     this.#logoUrl.value = form.logoUrl;
+    if (form.logoAsset !== this.#logoAsset) this.#setLogoAsset(form.logoAsset, form.logoAsset ? 'An uploaded logo is on air.' : '');
     this.#logoPosition.value = form.logoPosition;
     this.#logoSize.value = String(form.logoSizePercent);
     this.#banner.value = form.bannerText;

@@ -4,6 +4,13 @@ import { EMPTY_FORM, formFromLayout, layoutFromForm, pinCandidates, previewHint,
 const form = (changes: Partial<LayoutForm>): LayoutForm => ({ ...EMPTY_FORM, ...changes });
 
 describe('layoutFromForm', () => {
+  it('sends an uploaded logo as {asset}, in place of a URL, and reads it back', () => {
+    const uploaded = form({ logoAsset: 'as_AAAAAAAAAAAAAAAAAAAAAA', logoUrl: 'https://cdn.example.com/old.png', logoPosition: 'bottom-left' });
+    const layout = { name: 'grid', options: { logo: { asset: 'as_AAAAAAAAAAAAAAAAAAAAAA', position: 'bottom-left', size: 0.12 } } } as const;
+    expect(layoutFromForm(uploaded)).toEqual({ layout });
+    expect(formFromLayout(layout)).toMatchObject({ logoAsset: 'as_AAAAAAAAAAAAAAAAAAAAAA', logoUrl: '' });
+  });
+
   it('an untouched form is the bare name, as the server reports a plain layout', () => {
     expect(layoutFromForm(EMPTY_FORM)).toEqual({ layout: 'grid' });
     expect(layoutFromForm(form({ name: 'spotlight' }))).toEqual({ layout: 'spotlight' });

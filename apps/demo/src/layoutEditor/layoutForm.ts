@@ -20,6 +20,8 @@ export interface LayoutForm {
   /** `#rrggbb`, or null for the default background. */
   background: string | null;
   logoUrl: string;
+  /** An uploaded logo's asset id (`room.uploadLogo`); when set it is the logo, and logoUrl is ignored. */
+  logoAsset: string;
   logoPosition: LogoPosition;
   /** Logo width as a percentage of the picture's width (the wire takes a fraction). */
   logoSizePercent: number;
@@ -40,6 +42,7 @@ export const EMPTY_FORM: LayoutForm = {
   pinned: [],
   background: null,
   logoUrl: '',
+  logoAsset: '',
   logoPosition: 'top-right',
   logoSizePercent: 12,
   bannerText: '',
@@ -63,7 +66,9 @@ export function layoutFromForm(form: LayoutForm): LayoutResult {
   if (form.pinned.length > 0) options.pinned = [...form.pinned];
   if (form.background) options.background = form.background;
   const logoUrl = form.logoUrl.trim();
-  if (logoUrl) options.logo = { url: logoUrl, position: form.logoPosition, size: Math.round(form.logoSizePercent) / 100 };
+  // A logo is one image: an uploaded one, else one by URL (the wire takes exactly one of them).
+  const logoSource = form.logoAsset ? { asset: form.logoAsset } : logoUrl ? { url: logoUrl } : undefined;
+  if (logoSource) options.logo = { ...logoSource, position: form.logoPosition, size: Math.round(form.logoSizePercent) / 100 };
   const bannerText = form.bannerText.trim();
   if (bannerText) options.banner = { text: bannerText, position: form.bannerPosition };
   if (form.gap !== null) options.gap = form.gap;
@@ -89,6 +94,7 @@ export function formFromLayout(layout: Layout): LayoutForm {
     pinned: [...(options.pinned ?? [])],
     background: options.background ?? null,
     logoUrl: options.logo?.url ?? '',
+    logoAsset: options.logo?.asset ?? '',
     logoPosition: options.logo?.position ?? EMPTY_FORM.logoPosition,
     logoSizePercent: options.logo?.size !== undefined ? Math.round(options.logo.size * 100) : EMPTY_FORM.logoSizePercent,
     bannerText: options.banner?.text ?? '',

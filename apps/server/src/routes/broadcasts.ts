@@ -6,7 +6,7 @@ import {
   SetLayoutBodySchema,
   StartRtmpBroadcastsBodySchema,
 } from '@roomcast/protocol';
-import type { EgressService } from '@roomcast/egress';
+import type { EgressCommands } from '@roomcast/egress';
 import type { Auth } from '../auth.js';
 import { ADMIN_ERRORS, ADMIN_SECURITY, requireAdmin } from './adminRoutes.js';
 
@@ -14,8 +14,12 @@ import { ADMIN_ERRORS, ADMIN_SECURITY, requireAdmin } from './adminRoutes.js';
 const API = { type: 'api', identity: null } as const;
 
 
-/** RTMP(S) broadcasts of a room's composite: start several, stop one by name, stop all. */
-export function broadcastRoutes(egress: EgressService, auth: Auth): FastifyPluginAsyncZod {
+/**
+ * RTMP(S) broadcasts of a room's composite: start several, stop one by name, stop all. Served by the
+ * SFU through EgressCommands wherever the egress runs, so it knows every broadcast it must resume
+ * if an egress process dies (BroadcastJobs).
+ */
+export function broadcastRoutes(egress: EgressCommands, auth: Auth): FastifyPluginAsyncZod {
   return async (app) => {
     requireAdmin(app, auth);
 
@@ -32,7 +36,7 @@ export function broadcastRoutes(egress: EgressService, auth: Auth): FastifyPlugi
 
     app.post('/v1/rooms/:room/rtmp_broadcasts/stop', {
       schema: { tags: ['egress'], security: ADMIN_SECURITY, summary: 'Stop every broadcast of the room', params: RoomParamsSchema, response: { 200: EgressResponseSchema, ...ADMIN_ERRORS } },
-    }, async (request) => ({ egress: await egress.stopAll(request.params.room, API) }));
+    }, async (request) => ({ egress: await egress.stopAllBroadcasts(request.params.room, API) }));
 
     app.post('/v1/rooms/:room/rtmp_broadcasts/:name/stop', {
       schema: { tags: ['egress'], security: ADMIN_SECURITY, summary: 'Stop one broadcast by name; the others go on', params: BroadcastParamsSchema, response: { 200: EgressResponseSchema, ...ADMIN_ERRORS } },

@@ -15,7 +15,7 @@ describe('REST API', () => {
     ((await response.json()) as { error: { code: string; message: string } }).error;
 
   it('serves liveness and Prometheus metrics without auth', async () => {
-    expect(await (await server.api('/healthz', { auth: false })).json()).toEqual({ status: 'ok', workers: 1 });
+    expect(await (await server.api('/healthz', { auth: false })).json()).toEqual({ status: 'ok', workers: 1, role: 'all', cluster: 'off' });
     await server.api('/v1/rooms', { method: 'POST', body: { name: 'metrics-room' } });
     const metrics = await (await server.api('/metrics', { auth: false })).text();
     expect(metrics).toMatch(/^roomcast_rooms 1$/m);

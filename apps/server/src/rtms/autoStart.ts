@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { EgressService } from '@roomcast/egress';
 import { type StartMediaStreamBody, StartMediaStreamBodySchema } from '@roomcast/protocol';
-import type { Room, Sfu } from '@roomcast/sfu';
+import type { RoomDirectory, RoomView } from '@roomcast/sfu';
 import type { MediaApp, MediaApps } from './mediaApps.js';
 
 const AUTO = { type: 'auto' } as const;
@@ -21,13 +21,13 @@ export function autoStartBody(app: MediaApp): StartMediaStreamBody {
  * joins a room where the app has no running stream (the first join of a room starts it, and a
  * stream that stopped starts again with the next join). A start that fails is logged, nothing more.
  */
-export function wireAutoStart(sfu: Sfu, egress: EgressService, apps: MediaApps, log: FastifyBaseLogger): void {
+export function wireAutoStart(sfu: RoomDirectory, egress: EgressService, apps: MediaApps, log: FastifyBaseLogger): void {
   const auto = apps.all().filter((app) => app.auto_start !== false);
   // Room types may name apps too (media_streams.auto_start), so only no app at all means nothing to do.
   if (apps.all().length === 0) return;
   // Joins close together must not start two streams: the first start is still awaiting.
   const starting = new Set<string>();
-  const start = (room: Room, app: MediaApp) => {
+  const start = (room: RoomView, app: MediaApp) => {
     const key = `${room.name}\n${app.id}`;
     if (room.closed || starting.has(key) || egress.mediaStreams.listed(room.name).some((s) => s.app === app.id)) return;
     starting.add(key);
@@ -47,7 +47,7 @@ export function wireAutoStart(sfu: Sfu, egress: EgressService, apps: MediaApps, 
 }
 
 /** Apps the room's type or settings auto-start (`media_streams.auto_start`), started as the room starts, besides MEDIA_APPS' own. */
-function roomTypeApps(room: Room, apps: MediaApps, auto: MediaApp[]): MediaApp[] {
+function roomTypeApps(room: RoomView, apps: MediaApps, auto: MediaApp[]): MediaApp[] {
   const ids = room.settings.media_streams?.auto_start ?? [];
   return ids.map((id) => apps.byId(id)).filter((app): app is MediaApp => app !== undefined && !(auto.includes(app) && app.auto_start === 'room'));
 }

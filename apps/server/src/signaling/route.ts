@@ -1,8 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ParticipantClaims } from '@roomcast/protocol';
-import type { EgressService } from '@roomcast/egress';
+import type { EgressCommands } from '@roomcast/egress';
 import type { Room, Sfu } from '@roomcast/sfu';
+import { FORWARDED_HEADER, type RoomHomes } from '../cluster/RoomHomes.js';
+import { pipeSocketTo } from '../egressNode/socketPipe.js';
 import type { Auth } from '../auth.js';
+import type { AssetUploadTickets } from '../routes/assetUploadTickets.js';
 import { createHandlers } from './handlers/index.js';
 import type { MediaStreamHandlerDeps } from './handlers/mediaStreams.js';
 import type { MessageRateOptions } from './MessageRateLimit.js';
@@ -11,18 +14,22 @@ import { assertRoomHasPlace, capabilitiesFor, hasPlace } from '../roomTypes/room
 
 declare module 'fastify' {
   interface FastifyRequest {
-    signaling?: { claims: ParticipantClaims; room: Room };
+    signaling?: { claims: ParticipantClaims; room: Room } | { claims: ParticipantClaims; home: string };
   }
 }
 
 export interface SignalingDeps {
   sfu: Sfu;
   auth: Auth;
-  egress: EgressService;
+  egress: EgressCommands;
   roomAutoCreate: boolean;
   mediaStreams: MediaStreamHandlerDeps;
   pingIntervalMs: number;
   messageRate: MessageRateOptions;
+  /** Moderators' logo upload tickets (`createLogoUpload`); none: refused. */
+  assetUploads?: AssetUploadTickets;
+  /** ROOMCAST_ROLE=sfu: rooms another node hosts; their participants' sockets are passed there. */
+  homes?: RoomHomes;
 }
 
 /**
@@ -30,7 +37,7 @@ export interface SignalingDeps {
  * token gets a plain HTTP 401/404 instead of an upgraded socket that closes at once.
  */
 export function registerSignaling(app: FastifyInstance, deps: SignalingDeps): void {
-  const handlers = createHandlers(deps.egress, deps.mediaStreams);
+  const handlers = createHandlers(deps.egress, deps.mediaStreams, deps.assetUploads);
   app.get(
     '/ws',
     {
@@ -38,13 +45,23 @@ export function registerSignaling(app: FastifyInstance, deps: SignalingDeps): vo
       preValidation: async (request: FastifyRequest) => {
         const token = (request.query as { token?: unknown }).token;
         const claims = await deps.auth.verifyParticipant(typeof token === 'string' ? token : undefined);
+        const home = request.headers[FORWARDED_HEADER] === undefined ? await deps.homes?.elsewhere(claims.room) : undefined;
+        if (home !== undefined) {
+          request.signaling = { claims, home };
+          return;
+        }
         const room = await findOrCreateRoom(deps, claims.room);
         assertRoomHasPlace(room, claims.sub);
         request.signaling = { claims, room };
       },
     },
     (socket, request) => {
-      const { claims, room } = request.signaling!;
+      const signaling = request.signaling!;
+      if ('home' in signaling) {
+        pipeSocketTo(socket, `${signaling.home.replace(/^http/, 'ws')}${request.url}`, request.headers.host, request.log, { [FORWARDED_HEADER]: '1' });
+        return;
+      }
+      const { claims, room } = signaling;
       if (room.closed) {
         socket.close(4001, 'room closed');
         return;

@@ -14,6 +14,7 @@ export function webLayoutSettings(config: WebLayoutConfig, serverOrigin: () => s
   return {
     origins: config.origins,
     loadTimeoutMs: config.loadTimeoutMs,
+    capture: config.capture,
     // A viewer (it never publishes, and layouts and media streams skip viewers) that is hidden:
     // never listed in the room, announced to participants, or reported in webhooks.
     recorderToken: async (room) =>

@@ -1,11 +1,11 @@
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import { audioDecoderArgs } from '../args/decoderArgs.js';
 import { FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { TrackTap } from '../rtp/TrackTap.js';
 
 export interface AudioTrackInputOptions {
-  room: Room;
+  room: RoomView;
   producerId: string;
   ports: PortAllocator;
   onPcm: (pcm: Buffer) => void;

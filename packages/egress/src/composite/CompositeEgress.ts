@@ -1,6 +1,6 @@
 import type { LayoutSpec, LiveStreamActor, Quality, RtmpBroadcastInfo } from '@roomcast/protocol';
 import { AppError } from '@roomcast/protocol';
-import { type Room, TypedEmitter } from '@roomcast/sfu';
+import { type RoomView, TypedEmitter } from '@roomcast/sfu';
 import { type RelayEventType, type RelayPolicy, RtmpRelay } from '../fanout/RtmpRelay.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { Compositor, type CompositorOptions } from './Compositor.js';
@@ -10,8 +10,8 @@ import { type EncodeLease, Encodes } from './Encodes.js';
 import { qualityPreset } from './presets.js';
 import type { RestartPolicyOptions } from './RestartPolicy.js';
 
-export interface CompositeEgressOptions extends Pick<CompositorOptions, 'destinations' | 'onLayoutWarning' | 'webLayout'> {
-  room: Room;
+export interface CompositeEgressOptions extends Pick<CompositorOptions, 'destinations' | 'assets' | 'onLayoutWarning' | 'webLayout'> {
+  room: RoomView;
   layout: LayoutSpec;
   quality: Quality;
   ports: PortAllocator;

@@ -1,5 +1,6 @@
 import type { LayoutSpec } from '@roomcast/protocol';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
+import type { AssetStore } from '../assets/AssetStore.js';
 import type { DestinationPolicy } from '../destinations/DestinationPolicy.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { AudioMixer, SAMPLE_RATE } from './AudioMixer.js';
@@ -37,7 +38,7 @@ export interface WebLayoutSource {
 }
 
 export interface CompositorOptions {
-  room: Room;
+  room: RoomView;
   layout: LayoutSpec;
   preset: QualityPreset;
   ports: PortAllocator;
@@ -50,6 +51,8 @@ export interface CompositorOptions {
   maxDecoders?: number;
   /** Where a layout's logo may be fetched from (the destination policy); none: logos are not drawn. */
   destinations?: DestinationPolicy;
+  /** Uploaded logos (`{asset}`), read from disk. */
+  assets?: Pick<AssetStore, 'read'>;
   /** A logo or banner could not be made; the picture goes on without it. */
   onLayoutWarning?: (what: 'logo' | 'banner', reason: string) => void;
   webLayout?: WebLayoutSource;
@@ -104,9 +107,9 @@ export class Compositor {
     this.#canvas = new FrameCanvas(options.preset.width, options.preset.height, options.background);
     this.#pool = new FramePool(yuvFrameSize(options.preset.width, options.preset.height));
     const { width, height } = options.preset;
-    this.#decor = new LayoutDecor({ width, height, background: options.background, fontFile: options.fontFile, destinations: options.destinations, onWarning: options.onLayoutWarning });
+    this.#decor = new LayoutDecor({ width, height, background: options.background, fontFile: options.fontFile, destinations: options.destinations, assets: options.assets, onWarning: options.onLayoutWarning });
     this.#decor.set(options.layout, this.#canvas);
-    // Room for two full layouts of cards (the one shown and the one before a change), not every name ever seen.
+    // RoomView for two full layouts of cards (the one shown and the one before a change), not every name ever seen.
     // (Cards of one layout cover the canvas at most: two layouts and a spare is three canvases.)
     const maxCards = 2 * (options.maxTiles ?? DEFAULT_MAX_TILES) + 8;
     const maxBytes = 3 * yuvFrameSize(options.preset.width, options.preset.height);
@@ -179,7 +182,7 @@ export class Compositor {
     }
   }
 
-  /** Room events come in bursts (a join brings two producers): lay out once per burst. */
+  /** RoomView events come in bursts (a join brings two producers): lay out once per burst. */
   #scheduleRelayout(): void {
     if (this.#relayoutScheduled) return;
     this.#relayoutScheduled = true;

@@ -1,9 +1,10 @@
 import type { LayoutSpec, LogoOptions } from '@roomcast/protocol';
+import type { AssetStore } from '../assets/AssetStore.js';
 import type { DestinationPolicy } from '../destinations/DestinationPolicy.js';
 import { type FrameCanvas, rgbToYuv, type Yuv, type YuvFrame } from './FrameCanvas.js';
 import type { Rect } from './layout.js';
 import { bannerY, renderBanner } from './overlays/BannerOverlay.js';
-import { drawLogo, loadLogo, prepareLogo } from './overlays/LogoOverlay.js';
+import { drawLogo, loadLogo, prepareLogo, sameLogoImage } from './overlays/LogoOverlay.js';
 import type { PreparedOverlay, YuvaImage } from './overlays/Overlay.js';
 import { roundCorners } from './tileShape.js';
 
@@ -13,8 +14,10 @@ export interface LayoutDecorOptions {
   /** The server's EGRESS_BACKGROUND: a layout without `background` uses it. */
   background: string;
   fontFile?: string;
-  /** Where logos may be fetched from; none: logos are not drawn. */
+  /** Where logos may be fetched from; none: logo URLs are not drawn. */
   destinations?: DestinationPolicy;
+  /** Uploaded logos (`{asset}`), read from disk; none: asset logos are not drawn. */
+  assets?: Pick<AssetStore, 'read'>;
   /** A logo or banner that could not be made (the picture goes on without it). */
   onWarning?: (what: 'logo' | 'banner', reason: string) => void;
 }
@@ -75,15 +78,14 @@ export class LayoutDecor {
     const key = logo ? JSON.stringify(logo) : '';
     if (key === this.#logoKey) return;
     this.#logoKey = key;
-    const policy = this.options.destinations;
     // Same image, other placement: no refetch.
-    if (logo && this.#logo && this.#logo.options.url === logo.url && this.#logo.options.size === logo.size) {
+    if (logo && this.#logo && sameLogoImage(this.#logo.options, logo)) {
       this.#logo = { options: logo, image: this.#logo.image, prepared: prepareLogo(this.#logo.image, logo) };
       return;
     }
     this.#logo = undefined;
-    if (!logo || !policy) return;
-    loadLogo(logo, this.options.width, policy).then(
+    if (!logo) return;
+    loadLogo(logo, this.options.width, { policy: this.options.destinations, assets: this.options.assets }).then(
       (image) => {
         if (this.#closed || this.#logoKey !== key) return;
         this.#logo = { options: logo, image, prepared: prepareLogo(image, logo) };

@@ -1,4 +1,4 @@
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import { AudioTrackInput } from './AudioTrackInput.js';
 import type { AudioMixer } from './AudioMixer.js';
@@ -6,7 +6,7 @@ import { DecoderGate } from './DecoderGate.js';
 import type { YuvFrame } from './FrameCanvas.js';
 import type { Tile } from './layout.js';
 import { DEFAULT_LABELS, labelKey, type LabelStyle } from './labelStyle.js';
-import { producerBytesReceived, roomAudioProducers, roomProducers, type SubjectSource } from './roomSubjects.js';
+import { roomAudioProducers, roomProducers, type SubjectSource } from './roomSubjects.js';
 import { VideoTrackInput } from './VideoTrackInput.js';
 
 /** Decoders per composite unless configured: 16 tiles and 8 microphones. */
@@ -24,7 +24,7 @@ interface VideoSlot {
 const SWEEP_MS = 2000;
 
 export interface TrackInputsOptions {
-  room: Room;
+  room: RoomView;
   ports: PortAllocator;
   mixer: AudioMixer;
   fontFile?: string;
@@ -55,7 +55,7 @@ export class TrackInputs {
   constructor(readonly options: TrackInputsOptions) {
     this.#maxDecoders = options.maxDecoders ?? DEFAULT_MAX_DECODERS;
     this.#gate = new DecoderGate({
-      bytesReceived: (producerId) => producerBytesReceived(options.room, producerId),
+      bytesReceived: (producerId) => options.room.producerBytesReceived(producerId),
       onChange: () => this.update(this.#lastTiles),
       pollMs: options.rtpPollMs,
     });

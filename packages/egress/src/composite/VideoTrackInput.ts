@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import { videoDecoderArgs } from '../args/decoderArgs.js';
 import { FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
@@ -16,7 +16,7 @@ const KEYFRAME_RETRY_MS = 1000;
 const READ_BUFFER_BYTES = 1024 * 1024;
 
 export interface VideoTrackInputOptions {
-  room: Room;
+  room: RoomView;
   producerId: string;
   width: number;
   height: number;
@@ -123,8 +123,6 @@ export function spatialLayerForWidth(tileWidth: number): number {
 }
 
 async function preferLayerForTile(tap: TrackTap, tileWidth: number): Promise<void> {
-  const { consumer } = tap;
-  if (consumer.type !== 'simulcast') return;
   // mediasoup clamps the preference to the layers the producer really sends.
-  await consumer.setPreferredLayers({ spatialLayer: spatialLayerForWidth(tileWidth) }).catch(() => undefined);
+  await tap.tap.preferSpatialLayer(spatialLayerForWidth(tileWidth)).catch(() => undefined);
 }

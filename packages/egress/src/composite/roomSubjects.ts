@@ -1,4 +1,4 @@
-import type { ms, Participant, Room } from '@roomcast/sfu';
+import type { ParticipantView, RoomView, TrackView } from '@roomcast/sfu';
 import type { LayoutSubject } from './layout.js';
 
 /** A subject with the producer that feeds it (none: show a placeholder). */
@@ -10,7 +10,7 @@ export interface SubjectSource extends LayoutSubject {
  * Who is on stage: every joined participant who is not a viewer, with its camera (or a placeholder
  * when the camera is off or absent), plus each screen share as its own subject.
  */
-export function roomSubjects(room: Room): SubjectSource[] {
+export function roomSubjects(room: RoomView): SubjectSource[] {
   const subjects: SubjectSource[] = [];
   for (const participant of room.participants.values()) {
     if (!participant.joined || participant.role === 'viewer') continue;
@@ -31,7 +31,7 @@ export function roomSubjects(room: Room): SubjectSource[] {
   return subjects;
 }
 
-function cameraSubject(participant: Participant): SubjectSource {
+function cameraSubject(participant: ParticipantView): SubjectSource {
   const camera = [...participant.producers.values()].find(
     ({ producer, source }) => producer.kind === 'video' && (source === 'camera' || source === 'synthetic'),
   );
@@ -48,7 +48,7 @@ function cameraSubject(participant: Participant): SubjectSource {
 }
 
 /** Every microphone (and screen audio) in the room: all of them go into the mix. */
-export function roomAudioProducers(room: Room): string[] {
+export function roomAudioProducers(room: RoomView): string[] {
   const ids: string[] = [];
   for (const participant of room.participants.values()) {
     for (const { producer } of participant.producers.values()) if (producer.kind === 'audio') ids.push(producer.id);
@@ -76,18 +76,10 @@ export function limitSubjects<S extends SubjectSource>(subjects: S[], max: numbe
 }
 
 /** Every producer of the room, by id. */
-export function roomProducers(room: Room): Map<string, ms.Producer> {
-  const producers = new Map<string, ms.Producer>();
+export function roomProducers(room: RoomView): Map<string, TrackView['producer']> {
+  const producers = new Map<string, TrackView['producer']>();
   for (const participant of room.participants.values()) {
     for (const { producer } of participant.producers.values()) producers.set(producer.id, producer);
   }
   return producers;
-}
-
-/** RTP bytes a producer has received so far (every stream, simulcast layers included); undefined if it is gone. */
-export async function producerBytesReceived(room: Room, producerId: string): Promise<number | undefined> {
-  const producer = roomProducers(room).get(producerId);
-  if (!producer || producer.closed) return undefined;
-  const stats = await producer.getStats();
-  return stats.reduce((sum, s) => sum + s.byteCount, 0);
 }

@@ -33,6 +33,8 @@ export interface FfmpegSpawnOptions {
   pipes?: { stdin?: boolean; stdout?: boolean | ReusedBufferReader; extraInputs?: number };
   /** Open files FFmpeg inherits after the extra input pipes (it reads one as `/dev/fd/N`, which a pipe here cannot be). */
   files?: number[];
+  /** Variables added to this process's environment for FFmpeg (an X display's XAUTHORITY for x11grab). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -81,7 +83,7 @@ export class FfmpegProcess extends TypedEmitter<FfmpegProcessEvents> {
     ];
     let child: ChildProcess;
     try {
-      child = spawn(binary, args, { stdio });
+      child = spawn(binary, args, { stdio, env: options.env ? { ...process.env, ...options.env } : process.env });
     } finally {
       // The child has its own copy of that socket now; ours would keep the reader from seeing EOF.
       pair?.childEnd.destroy();

@@ -1,11 +1,11 @@
 import type { LiveStreamActor, LiveStreamInfo, LiveStreamStatus, Quality, RecordingAsset } from '@roomcast/protocol';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import type { LiveLadder } from './LiveLadder.js';
 
 export interface LiveStreamSpec {
   id: string;
   name: string;
-  room: Room;
+  room: RoomView;
   recording: { hls_vod: boolean; mp4: boolean };
   startedBy: LiveStreamActor;
   /** The directory it owns: one subdirectory per rendition. */
@@ -56,7 +56,7 @@ export class LiveStream {
     return this.spec.id;
   }
 
-  get room(): Room {
+  get room(): RoomView {
     return this.spec.room;
   }
 

@@ -9,7 +9,7 @@ import {
   type StartLiveStreamBody,
   type WebhookEventType,
 } from '@roomcast/protocol';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import type { CompositeRequest, CompositeView } from '../composite/CompositeRequest.js';
 import type { EgressLog } from '../destinations/DestinationPolicy.js';
 import { LiveStream, type LiveStreamOutcome } from './LiveStream.js';
@@ -26,14 +26,14 @@ import { signedRecord, unsignedRecord } from './LiveStreamRecords.js';
 /** What live streams need of the egress service that owns them (EgressService; a fake in unit tests). */
 export interface LiveStreamHost {
   /** The open room of that name; throws room_not_found. */
-  room(name: string): Room;
+  room(name: string): RoomView;
   /** The room's composite, reused or started (see CompositeRequest for check and claim). */
-  composite(room: Room, request: CompositeRequest): Promise<CompositeView>;
+  composite(room: RoomView, request: CompositeRequest): Promise<CompositeView>;
   /** A live stream of the room ended: end the composite if nothing else feeds from it. */
-  release(room: Room): Promise<void>;
+  release(room: RoomView): Promise<void>;
   /** Push the room's egress state (it reads `listed()`). */
-  publish(room: Room): void;
-  event(room: Room, type: WebhookEventType, data: Record<string, unknown>): void;
+  publish(room: RoomView): void;
+  event(room: RoomView, type: WebhookEventType, data: Record<string, unknown>): void;
   /** Owner of background work: a failure is reported, never unhandled. */
   own(task: Promise<unknown>, what: string): void;
   /** A live stream a crash left active was found at start and stopped (its room is gone): webhooks only. */
@@ -172,7 +172,7 @@ export class LiveStreamService {
   }
 
   /** The room closed, or its composite failed for good: its live stream fails with that reason. */
-  async failRoom(room: Room, reason: string): Promise<void> {
+  async failRoom(room: RoomView, reason: string): Promise<void> {
     const stream = this.#byRoom.get(room.name);
     if (stream?.room === room && stream.active) await this.#end(stream, { status: 'failed', reason });
   }

@@ -6,7 +6,7 @@ import {
   type StartMediaStreamBody,
   type WebhookEventType,
 } from '@roomcast/protocol';
-import type { Participant, Room } from '@roomcast/sfu';
+import type { ParticipantView, RoomView } from '@roomcast/sfu';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import type { AudioSource, RecognizerLike, StartVideoFeed } from './feedPorts.js';
 import { MediaStream } from './MediaStream.js';
@@ -18,16 +18,16 @@ import { RoomUserIds, type StreamSession, StreamSessions } from './StreamSession
 /** What media streams need of the egress service that owns them. */
 export interface MediaStreamHost {
   /** The open room of that name; throws room_not_found. */
-  room(name: string): Room;
-  publish(room: Room): void;
-  event(room: Room, type: WebhookEventType, data: Record<string, unknown>): void;
+  room(name: string): RoomView;
+  publish(room: RoomView): void;
+  event(room: RoomView, type: WebhookEventType, data: Record<string, unknown>): void;
   own(task: Promise<unknown>, what: string): void;
 }
 
 export interface MediaStreamServiceOptions {
   host: MediaStreamHost;
   ports: PortAllocator;
-  audioSource: (room: Room, ports: PortAllocator, onError: (error: unknown, what: string) => void) => AudioSource;
+  audioSource: (room: RoomView, ports: PortAllocator, onError: (error: unknown, what: string) => void) => AudioSource;
   startVideoFeed: StartVideoFeed;
   recognizer?: RecognizerLike;
   /** The signaling WebSocket URL handed to apps in `media_stream.started` (`server_urls`). */
@@ -48,7 +48,7 @@ export interface MediaAppGrant {
 
 /** Per room: the shared audio source, user ids, who paused their own session, and its listeners. */
 interface RoomMedia {
-  room: Room;
+  room: RoomView;
   audio: AudioSource;
   userIds: RoomUserIds;
   pausedParticipants: Set<string>;
@@ -74,6 +74,12 @@ export class MediaStreamService {
 
   get(id: string): MediaStream | undefined {
     return this.#streams.get(id);
+  }
+
+  /** A stream of that room, or `not_found`: another room's stream is no business of this one's. */
+  assertInRoom(id: string, roomName: string): void {
+    const stream = this.#streams.get(id);
+    if (!stream || stream.roomName !== roomName) throw new AppError('not_found', `no media stream ${id} in this room`);
   }
 
   info(id: string): MediaStreamInfo {
@@ -161,7 +167,7 @@ export class MediaStreamService {
     return stream;
   }
 
-  #feeds(room: Room, media: RoomMedia, stream: MediaStream): StreamFeeds {
+  #feeds(room: RoomView, media: RoomMedia, stream: MediaStream): StreamFeeds {
     const { settings } = stream;
     return new StreamFeeds({
       room,
@@ -188,7 +194,7 @@ export class MediaStreamService {
     return media.transcriber;
   }
 
-  #register(room: Room, media: RoomMedia, stream: MediaStream): void {
+  #register(room: RoomView, media: RoomMedia, stream: MediaStream): void {
     this.#streams.set(stream.id, stream);
     media.streams.add(stream);
     this.#forgetOldest();
@@ -208,7 +214,7 @@ export class MediaStreamService {
     host.publish(room);
   }
 
-  #roomMedia(room: Room): RoomMedia {
+  #roomMedia(room: RoomView): RoomMedia {
     const existing = this.#rooms.get(room.name);
     if (existing) return existing;
     const media: RoomMedia = {
@@ -243,8 +249,8 @@ export class MediaStreamService {
 }
 
 /** The room's joins, leaves and speaker changes reach every stream of it; the room closing stops them. */
-function followRoom(room: Room, media: RoomMedia, own: (task: Promise<unknown>, what: string) => void, closed: () => Promise<void>): () => void {
-  const joined = (participant: Participant) => {
+function followRoom(room: RoomView, media: RoomMedia, own: (task: Promise<unknown>, what: string) => void, closed: () => Promise<void>): () => void {
+  const joined = (participant: ParticipantView) => {
     for (const stream of media.streams) {
       if (stream.state === 'INITIALIZE') continue;
       const session = stream.participants.add(participant);
@@ -253,7 +259,7 @@ function followRoom(room: Room, media: RoomMedia, own: (task: Promise<unknown>, 
       stream.roomEvent('participant_join', { user_id: session.userId, user_name: session.userName });
     }
   };
-  const left = (participant: Participant) => {
+  const left = (participant: ParticipantView) => {
     media.pausedParticipants.delete(participant.id);
     if (media.transcriber) own(media.transcriber.forget(participant.id), 'end the transcript of a participant who left');
     for (const stream of media.streams) {
@@ -287,7 +293,7 @@ function labelOf(stream: MediaStream, participantId: string): Record<string, unk
   return { user_id: userId, user_name: userName };
 }
 
-function stateUpdate(room: Room, stream: MediaStream, session?: StreamSession): Record<string, unknown> {
+function stateUpdate(room: RoomView, stream: MediaStream, session?: StreamSession): Record<string, unknown> {
   const data: Record<string, unknown> = { room_id: room.name, stream_id: stream.id, state: stream.state, media_stream: stream.info() };
   if (session) data.participant = { user_id: session.userId, user_name: session.userName, identity: session.identity, state: session.state };
   return data;

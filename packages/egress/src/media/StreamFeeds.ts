@@ -1,12 +1,12 @@
 import type { MediaStreamAudioOptions, MediaStreamVideoOptions } from '@roomcast/protocol';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import type { AudioSource, StartVideoFeed, TranscriptSegmentOut } from './feedPorts.js';
 import type { RoomTranscriber } from './RoomTranscriber.js';
 import type { AudioFrame, Closable, VideoFrame } from './types.js';
 
 export interface StreamFeedsOptions {
-  room: Room;
+  room: RoomView;
   ports: PortAllocator;
   audioSource: AudioSource;
   startVideoFeed: StartVideoFeed;

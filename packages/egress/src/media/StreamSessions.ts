@@ -1,5 +1,5 @@
 import type { MediaStreamState } from '@roomcast/protocol';
-import type { Participant, Room } from '@roomcast/sfu';
+import type { ParticipantView, RoomView } from '@roomcast/sfu';
 
 /** One participant as an app sees it: RTMS's numeric user_id, the name, and its session state. */
 export interface StreamSession {
@@ -33,7 +33,7 @@ export class StreamSessions {
   readonly #sessions = new Map<string, StreamSession>();
 
   constructor(
-    readonly room: Room,
+    readonly room: RoomView,
     readonly userIds: RoomUserIds,
     /** The participant paused their own session (for every stream of the room). */
     readonly pausedByParticipant: (participantId: string) => boolean,
@@ -63,7 +63,7 @@ export class StreamSessions {
     return added;
   }
 
-  add(participant: Participant): StreamSession | undefined {
+  add(participant: ParticipantView): StreamSession | undefined {
     if (!participant.joined || participant.role === 'viewer' || this.#sessions.has(participant.id)) return undefined;
     const session: StreamSession = {
       participantId: participant.id,

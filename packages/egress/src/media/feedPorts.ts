@@ -1,5 +1,5 @@
 import type { MediaStreamVideoOptions } from '@roomcast/protocol';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
 import type { AudioFormat, AudioFrame, Closable, VideoFormat, VideoFrame } from './types.js';
 
@@ -15,7 +15,7 @@ export interface AudioSource extends Closable {
 }
 
 export interface VideoFeedOptions {
-  room: Room;
+  room: RoomView;
   ports: PortAllocator;
   format: VideoFormat;
   source: NonNullable<MediaStreamVideoOptions['source']>;

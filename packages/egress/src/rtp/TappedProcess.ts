@@ -1,10 +1,10 @@
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import { FfmpegProcess, type FfmpegSpawnOptions } from '../ffmpeg/FfmpegProcess.js';
 import type { PortAllocator } from './PortAllocator.js';
 import { TrackTap } from './TrackTap.js';
 
 export interface TappedProcessOptions {
-  room: Room;
+  room: RoomView;
   producerId: string;
   ports: PortAllocator;
   /** FFmpeg's arguments, given the SDP file of the tap. */

@@ -1,46 +1,44 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ms, Room } from '@roomcast/sfu';
+import type { RoomView, RtpTap } from '@roomcast/sfu';
 import { type PortAllocator, waitForUdpListener } from './PortAllocator.js';
 import { buildSdp } from './sdp.js';
 import { makeEgressTempDir } from '../tempDirs.js';
 
 /**
- * A server-side subscription to one producer, delivered as RTP to a local FFmpeg: a PlainTransport
- * connected explicitly to FFmpeg's port (no comedia), a consumer that starts paused and resumes
- * only once FFmpeg listens, and the SDP file FFmpeg reads. `close()` releases all of it.
+ * A server-side subscription to one producer, delivered as RTP to a local FFmpeg: the room's tap
+ * (RoomView.openTap: the SFU sends to FFmpeg's port, paused until FFmpeg listens), the port, and the
+ * SDP file FFmpeg reads. `close()` releases all of it.
  */
 export class TrackTap {
   #closed = false;
 
   private constructor(
-    readonly transport: ms.PlainTransport,
-    readonly consumer: ms.Consumer,
+    readonly tap: RtpTap,
     readonly port: number,
     readonly sdpPath: string,
     readonly dir: string,
     readonly ports: PortAllocator,
   ) {}
 
-  static async open(room: Room, producerId: string, ports: PortAllocator): Promise<TrackTap> {
+  static async open(room: RoomView, producerId: string, ports: PortAllocator): Promise<TrackTap> {
     const port = await ports.allocate();
-    const transport = await room.router.createPlainTransport({ listenIp: '127.0.0.1', rtcpMux: false, comedia: false });
+    let tap: RtpTap | undefined;
     try {
-      const consumer = await transport.consume({ producerId, rtpCapabilities: room.router.rtpCapabilities, paused: true });
-      await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+      tap = await room.openTap(producerId, { ip: '127.0.0.1', port, rtcpPort: port + 1 });
       const dir = await makeEgressTempDir('tap');
       const sdpPath = join(dir, 'input.sdp');
-      await writeFile(sdpPath, buildSdp({ kind: consumer.kind, rtpPort: port, rtpParameters: consumer.rtpParameters }));
-      return new TrackTap(transport, consumer, port, sdpPath, dir, ports);
+      await writeFile(sdpPath, buildSdp({ kind: tap.kind, rtpPort: port, rtpParameters: tap.rtpParameters }));
+      return new TrackTap(tap, port, sdpPath, dir, ports);
     } catch (error) {
-      transport.close();
+      tap?.close();
       ports.release(port);
       throw error;
     }
   }
 
   get closed(): boolean {
-    return this.#closed || this.consumer.closed;
+    return this.#closed || this.tap.closed;
   }
 
   /**
@@ -51,7 +49,7 @@ export class TrackTap {
     const listening = await waitForUdpListener(this.port, timeoutMs, () => this.closed);
     if (!listening || this.closed) return false;
     try {
-      await this.consumer.resume();
+      await this.tap.resume();
     } catch {
       return false;
     }
@@ -60,14 +58,14 @@ export class TrackTap {
   }
 
   async requestKeyFrame(): Promise<void> {
-    if (this.closed || this.consumer.kind !== 'video') return;
-    await this.consumer.requestKeyFrame().catch(() => undefined);
+    if (this.closed || this.tap.kind !== 'video') return;
+    await this.tap.requestKeyFrame().catch(() => undefined);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.transport.close();
+    this.tap.close();
     this.ports.release(this.port);
     await rm(this.dir, { recursive: true, force: true });
   }

@@ -1,7 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Sfu } from '@roomcast/sfu';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { type RoomDirectory, Sfu } from '@roomcast/sfu';
+import { type MessagePipe, mirrorRoomFeed, serveRoomFeed } from '../remote/feedChannel.js';
+import type { MirrorDirectory } from '../remote/MirrorDirectory.js';
+import type { RoomFeedSource } from '../remote/RoomFeedSource.js';
 import { DestinationPolicy } from '../destinations/DestinationPolicy.js';
 import { EgressService, type EgressServiceOptions } from '../EgressService.js';
 import { drawtextSupport } from '../ffmpeg/drawtextSupport.js';
@@ -13,6 +17,17 @@ export interface TestEgressOptions {
   ioTimeoutMs?: number;
   /** Anything else of the egress's options. */
   egress?: Partial<EgressServiceOptions>;
+  /**
+   * The egress reads the SFU's rooms through the room feed (issue 13's narrow interface) over a
+   * MessageChannel, as it would from another process: every message is structured-cloned.
+   */
+  viaFeed?: boolean;
+}
+
+/** Both ends of the room feed when `viaFeed` is set. */
+export interface TestFeed {
+  source: RoomFeedSource;
+  directory: MirrorDirectory;
 }
 
 /**
@@ -25,6 +40,7 @@ export interface TestEgress {
   egress: EgressService;
   /** A fresh temp directory for HLS and recordings, removed by close(). */
   hlsDir: string;
+  feed?: TestFeed;
   /** Closes the egress, then the SFU, then removes hlsDir. */
   close(): Promise<void>;
 }
@@ -37,7 +53,8 @@ export async function startTestEgress(options: TestEgressOptions): Promise<TestE
     webRtc: { listenIps: [{ ip: '127.0.0.1' }], initialAvailableOutgoingBitrate: 1_000_000, mediaTimeoutMs: 60_000 },
     maxRooms: 10,
   });
-  const egress = new EgressService(sfu, {
+  const { rooms, feed, closeFeed } = await roomsFor(sfu, options.viaFeed === true);
+  const egress = new EgressService(rooms, {
     rtpPorts: { min: portBase + 200, max: portBase + 399 },
     maxDestinationsPerRoom: 4,
     maxDestinationsPerServer: 8,
@@ -58,8 +75,31 @@ export async function startTestEgress(options: TestEgressOptions): Promise<TestE
   await drawtextSupport(ffmpegPath());
   const close = async (): Promise<void> => {
     await egress.close();
+    closeFeed();
     sfu.close();
     await rm(hlsDir, { recursive: true, force: true });
   };
-  return { sfu, egress, hlsDir, close };
+  return { sfu, egress, hlsDir, feed, close };
+}
+
+async function roomsFor(sfu: Sfu, viaFeed: boolean): Promise<{ rooms: RoomDirectory; feed?: TestFeed; closeFeed: () => void }> {
+  if (!viaFeed) return { rooms: sfu, closeFeed: () => undefined };
+  const { port1, port2 } = new MessageChannel();
+  const served = serveRoomFeed(sfu, portPipe(port1));
+  const mirrored = mirrorRoomFeed(portPipe(port2));
+  await mirrored.ready;
+  const closeFeed = (): void => {
+    mirrored.close();
+    served.close();
+    port1.close();
+  };
+  return { rooms: mirrored.directory, feed: { source: served.source, directory: mirrored.directory }, closeFeed };
+}
+
+function portPipe(port: MessagePort): MessagePipe {
+  return {
+    post: (message) => port.postMessage(message),
+    on: (listener) => port.on('message', listener),
+    off: (listener) => port.off('message', listener),
+  };
 }

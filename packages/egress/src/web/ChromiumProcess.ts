@@ -3,6 +3,12 @@ import { rm } from 'node:fs/promises';
 import { makeEgressTempDir } from '../tempDirs.js';
 import { chromiumArgs } from './webLayoutArgs.js';
 
+/** An X display to draw on, and the cookie file that lets a client connect to it. */
+export interface XDisplay {
+  display: string;
+  xauthority: string;
+}
+
 const DEVTOOLS_LINE = /DevTools listening on (ws:\/\/\S+)/;
 
 /** Debian's chromium (CHROMIUM_PATH to override): never a downloaded browser. */
@@ -30,11 +36,15 @@ export class ChromiumProcess {
     });
   }
 
-  /** Starts Chromium and waits (at most `timeoutMs`) for its DevTools endpoint. */
-  static async start(width: number, height: number, timeoutMs: number): Promise<ChromiumProcess> {
+  /**
+   * Starts Chromium and waits (at most `timeoutMs`) for its DevTools endpoint: headless, or headful
+   * on an X display when `x` is given (its cookie file in XAUTHORITY).
+   */
+  static async start(width: number, height: number, timeoutMs: number, x?: XDisplay): Promise<ChromiumProcess> {
     const profileDir = await makeEgressTempDir('chromium');
-    const args = chromiumArgs({ profileDir, width, height, runningAsRoot: process.getuid?.() === 0 });
-    const child = spawn(chromiumBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const args = chromiumArgs({ profileDir, width, height, runningAsRoot: process.getuid?.() === 0, onDisplay: x !== undefined });
+    const env = x ? { ...process.env, DISPLAY: x.display, XAUTHORITY: x.xauthority } : process.env;
+    const child = spawn(chromiumBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true, env });
     try {
       const url = await devtoolsUrlOf(child, timeoutMs);
       return new ChromiumProcess(child, profileDir, url);

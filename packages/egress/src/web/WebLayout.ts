@@ -2,7 +2,7 @@ import type { LayoutSpec } from '@roomcast/protocol';
 import type { WebLayoutSource } from '../composite/Compositor.js';
 import type { YuvFrame } from '../composite/FrameCanvas.js';
 import type { PageApi } from './WebLayoutPage.js';
-import { WebPageCapture } from './WebPageCapture.js';
+import { DEFAULT_PAGE_CAPTURE, type PageCapture, startPageCapture } from './pageCapture.js';
 import { allowedOrigins, WEB_LAYOUT_FAILED, type WebLayoutSettings, webLayoutPageUrl } from './webLayoutSpec.js';
 
 export interface WebLayoutOptions {
@@ -19,7 +19,7 @@ export interface WebLayoutOptions {
  */
 export class WebLayout implements WebLayoutSource {
   #url: string | undefined;
-  #capture: WebPageCapture | undefined;
+  #capture: PageCapture | undefined;
   /** The start or stop in progress: the next one waits for it, so two browsers never overlap. */
   #pending: Promise<void> = Promise.resolve();
   #generation = 0;
@@ -52,7 +52,7 @@ export class WebLayout implements WebLayoutSource {
     this.#chain(async () => {
       await this.#stopCapture();
       if (generation !== this.#generation) return;
-      const capture = await WebPageCapture.start({
+      const capture = await startPageCapture(this.options.settings.capture ?? DEFAULT_PAGE_CAPTURE, {
         url,
         width: size.width,
         height: size.height,

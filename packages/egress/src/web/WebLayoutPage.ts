@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { TypedEmitter } from '@roomcast/sfu';
-import { ChromiumProcess } from './ChromiumProcess.js';
+import { ChromiumProcess, type XDisplay } from './ChromiumProcess.js';
 import { requestAllowed, WEB_LAYOUT_CRASHED, WEB_LAYOUT_ENDED, WEB_LAYOUT_FAILED } from './webLayoutSpec.js';
 
 /** What `window.roomcast` carries: the room, the server's base URL for the SDK's `join({url})`, and a hidden recorder's token. */
@@ -23,8 +23,11 @@ export interface WebLayoutPageOptions {
   pageApi: PageApi;
 }
 
+/** Where the page is shown: headless with CDP's screencast (`frame` events), or full-screen on an X display that someone else captures. */
+export type PageOutput = { screencast: true } | { x: XDisplay };
+
 export interface WebLayoutPageEvents extends Record<string, unknown[]> {
-  /** One screencast picture (JPEG), sent when the page painted something new. */
+  /** One screencast picture (JPEG), sent when the page painted something new (screencast output only). */
   frame: [jpeg: Buffer];
   /** The page called `window.roomcast.ready()`. */
   ready: [];
@@ -43,8 +46,9 @@ const SCREENCAST_JPEG_QUALITY = 75;
 
 /**
  * A layout page in its own Chromium: loaded under request interception (only the allowed origins),
- * captured with CDP's screencast (pictures only when the page paints), and watched for a failed
- * load, a crash or the browser dying, each reported once as `failed`. stop() always kills Chromium.
+ * shown full-screen on an X display or captured with CDP's screencast (pictures only when the page
+ * paints), and watched for a failed load, a crash or the browser dying, each reported once as
+ * `failed`. stop() always kills Chromium.
  */
 export class WebLayoutPage extends TypedEmitter<WebLayoutPageEvents> {
   #browser: Browser | undefined;
@@ -56,15 +60,16 @@ export class WebLayoutPage extends TypedEmitter<WebLayoutPageEvents> {
   private constructor(
     readonly options: WebLayoutPageOptions,
     readonly chromiumProcess: ChromiumProcess,
+    readonly output: PageOutput,
   ) {
     super();
     void chromiumProcess.exited.then(() => this.#fail('the layout browser exited'));
   }
 
   /** Starts Chromium and begins loading the page; a failure to load comes later, as `failed`. */
-  static async open(options: WebLayoutPageOptions): Promise<WebLayoutPage> {
-    const process = await ChromiumProcess.start(options.width, options.height, LAUNCH_TIMEOUT_MS);
-    const page = new WebLayoutPage(options, process);
+  static async open(options: WebLayoutPageOptions, output: PageOutput = { screencast: true }): Promise<WebLayoutPage> {
+    const process = await ChromiumProcess.start(options.width, options.height, LAUNCH_TIMEOUT_MS, 'x' in output ? output.x : undefined);
+    const page = new WebLayoutPage(options, process, output);
     try {
       const browser = await chromium.connectOverCDP(process.devtoolsUrl, { timeout: LAUNCH_TIMEOUT_MS });
       page.#browser = browser;
@@ -95,7 +100,8 @@ export class WebLayoutPage extends TypedEmitter<WebLayoutPageEvents> {
     if (!context) throw new Error('chromium opened no browser context');
     await this.#confine(context);
     const page = context.pages()[0] ?? (await context.newPage());
-    await page.setViewportSize({ width: this.options.width, height: this.options.height });
+    // On a display the kiosk window is the viewport already; emulating one there would add a resize step.
+    if (!('x' in this.output)) await page.setViewportSize({ width: this.options.width, height: this.options.height });
     page.on('crash', () => this.#fail(WEB_LAYOUT_CRASHED));
     await page.exposeFunction('__roomcastReady', () => this.safeEmit('ready'));
     await page.exposeFunction('__roomcastEnd', () => this.#fail(WEB_LAYOUT_ENDED));
@@ -104,17 +110,29 @@ export class WebLayoutPage extends TypedEmitter<WebLayoutPageEvents> {
     if (this.#stopped) return;
     if (!response) throw new Error('no response');
     if (response.status() >= 400) throw new Error(`HTTP ${response.status()}`);
-    await this.#screencast(context, page);
+    if (!('x' in this.output)) await this.#screencast(context, page);
   }
 
-  /** Every request and WebSocket of the page goes out only to an allowed origin; service workers could bypass that, so none. */
+  /**
+   * Every request and WebSocket of the page goes out only to an allowed origin. Requests are held by
+   * CDP's Fetch domain on the browser's own session, which pauses every hop of a redirect chain (and
+   * requests of frames and workers alike): Playwright's `route` sees only a chain's first URL, so a
+   * page on an allowed origin could 302 the browser anywhere. WebSockets are not in Fetch's reach
+   * (and never follow redirects): routeWebSocket refuses those to other origins.
+   */
   async #confine(context: BrowserContext): Promise<void> {
     const { origins } = this.options;
-    await context.route('**/*', (route) => {
-      if (requestAllowed(route.request().url(), origins)) return route.fallback();
-      this.blocked++;
-      return route.abort('blockedbyclient');
+    const cdp = await this.#browser!.newBrowserCDPSession();
+    cdp.on('Fetch.requestPaused', ({ requestId, request }) => {
+      const allowed = requestAllowed(request.url, origins);
+      if (!allowed) this.blocked++;
+      // The browser closing meanwhile ends the request anyway: nothing to do with a failure here.
+      const decided = allowed
+        ? cdp.send('Fetch.continueRequest', { requestId })
+        : cdp.send('Fetch.failRequest', { requestId, errorReason: 'BlockedByClient' });
+      decided.catch(() => undefined);
     });
+    await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Request' }] });
     await context.routeWebSocket(
       (url) => !requestAllowed(url.href, origins),
       (socket) => socket.close({ code: 1008, reason: 'origin not allowed' }),

@@ -2,6 +2,7 @@ import { TypedEmitter } from '@roomcast/sfu';
 import { type YuvFrame, yuvFrameSize } from '../composite/FrameCanvas.js';
 import { FrameSplitter } from '../composite/FrameSplitter.js';
 import { FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
+import type { PageCapture, PageCaptureEvents } from './pageCapture.js';
 import { screencastDecoderArgs } from './webLayoutArgs.js';
 import { WebLayoutPage, type WebLayoutPageOptions } from './WebLayoutPage.js';
 
@@ -15,30 +16,21 @@ const READ_BUFFER_BYTES = 1024 * 1024;
  */
 const REPEAT_MS = 100;
 
-export interface WebPageCaptureEvents extends Record<string, unknown[]> {
-  /** The page failed to load, crashed, ended itself, or its browser or decoder died. Once. */
-  failed: [reason: string];
-}
+export type WebPageCaptureEvents = PageCaptureEvents;
 
 /**
- * The picture of a web layout, as the compositor takes it: the page rendered by Chromium,
- * captured with CDP's screencast (JPEG pictures, only when the page paints) and decoded by one
- * FFmpeg into yuv420p at the composite's size. `latest` is the newest picture; the compositor
- * draws it full-frame on its own clock, so a static page costs almost nothing.
+ * The picture of a web layout captured without an X server (WEB_LAYOUT_CAPTURE=screencast): the
+ * page rendered by headless Chromium, captured with CDP's screencast (JPEG pictures, only when the
+ * page paints) and decoded by one FFmpeg into yuv420p at the composite's size. `latest` is the
+ * newest picture; the compositor draws it full-frame on its own clock.
  *
- * Why the screencast (bench:web-layout, 360p30, 2 cores; bench/reference/web-layout-*.json): it
- * needs no X server and no second video encoder, runs Chromium sandboxed when not root, and a page
- * that does not change costs almost nothing to capture (a still page: 0.14-0.15 of a core for the
- * whole egress, against 0.12-0.13 for Chromium under Xvfb + x11grab + x264, most of both being x264).
- * It is not cheaper on a page that animates everything every frame: 0.64-0.67 against 0.29-0.30,
- * because headless Chromium paints at 60 Hz, reads each picture back and JPEG-encodes it, and the
- * composite adds a decode and its own frame copy. Xvfb + x11grab into the compositor would cost the
- * X path plus that copy, so neither capture beats a bare headless-browser compositor on CPU; the
- * screencast keeps the one pipeline (the same encodes, relays and HLS) and the browser's confinement.
- * Publishing the tab back into the room as a WebRTC track was the third candidate: it adds a VP8
- * encode in Chromium and a VP8 decode here for the same pixels (not built, not measured).
+ * Not the default (see X11PageCapture, bench/README.md "Web layout"): on a page that animates or
+ * shows videos, headless Chromium reads back and JPEG-encodes each picture, FFmpeg decodes it again
+ * and Node carries it over CDP, about 0.2 of a core more than x11grab at 360p30. It stays
+ * selectable because it needs no Xvfb and is a little cheaper on a page that hardly changes (only
+ * changed pictures are encoded, where x11grab converts every frame).
  */
-export class WebPageCapture extends TypedEmitter<WebPageCaptureEvents> {
+export class WebPageCapture extends TypedEmitter<WebPageCaptureEvents> implements PageCapture {
   latest: YuvFrame | undefined;
   /** Pictures received from the page, for tests and status. */
   frames = 0;

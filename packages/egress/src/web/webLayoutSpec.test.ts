@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chromiumArgs, screencastDecoderArgs } from './webLayoutArgs.js';
+import { chromiumArgs, screencastDecoderArgs, x11grabArgs, xauthorityFile, xvfbArgs } from './webLayoutArgs.js';
 import { allowedOrigins, requestAllowed, webLayoutPageUrl } from './webLayoutSpec.js';
 
 const settings = { origins: ['https://layouts.example.com'], serverOrigin: 'http://127.0.0.1:3000' };
@@ -48,6 +48,43 @@ describe('argument lists', () => {
     const args = screencastDecoderArgs(640, 360);
     expect(args[args.indexOf('-protocol_whitelist') + 1]).toBe('pipe');
     expect(args).toContain('scale=640:360:flags=bilinear,format=yuv420p');
+    expect(args.at(-1)).toBe('pipe:1');
+  });
+
+  it('shows the page headful and full-screen from the corner on a display, headless otherwise', () => {
+    const onDisplay = chromiumArgs({ profileDir: '/tmp/p', width: 640, height: 360, runningAsRoot: false, onDisplay: true });
+    expect(onDisplay).toEqual(expect.arrayContaining(['--kiosk', '--window-position=0,0', '--window-size=640,360']));
+    expect(onDisplay.some((a) => a.startsWith('--headless'))).toBe(false);
+    expect(chromiumArgs({ profileDir: '/tmp/p', width: 640, height: 360, runningAsRoot: false })).toContain('--headless=new');
+  });
+
+  it('starts Xvfb on a display it picks, of the composite size, without TCP, behind a cookie', () => {
+    const args = xvfbArgs(640, 360, '/tmp/x/Xauthority');
+    expect(args.slice(0, 2)).toEqual(['-displayfd', '3']);
+    expect(args[args.indexOf('-screen') + 2]).toBe('640x360x24');
+    expect(args[args.indexOf('-nolisten') + 1]).toBe('tcp');
+    expect(args[args.indexOf('-auth') + 1]).toBe('/tmp/x/Xauthority');
+  });
+
+  it('writes one wildcard MIT-MAGIC-COOKIE-1 entry', () => {
+    const cookie = Buffer.alloc(16, 0xab);
+    const file = xauthorityFile(cookie);
+    // family 0xffff, empty address, empty number, the name, the 16-byte cookie.
+    expect(file.subarray(0, 6)).toEqual(Buffer.from([0xff, 0xff, 0, 0, 0, 0]));
+    expect(file.readUInt16BE(6)).toBe(18);
+    expect(file.subarray(8, 26).toString()).toBe('MIT-MAGIC-COOKIE-1');
+    expect(file.readUInt16BE(26)).toBe(16);
+    expect(file.subarray(28)).toEqual(cookie);
+  });
+
+  it('grabs the display at the composite size and rate into raw yuv420p on stdout, without the pointer', () => {
+    const args = x11grabArgs(':7', 640, 360, 30);
+    expect(args[args.indexOf('-f') + 1]).toBe('x11grab');
+    expect(args[args.indexOf('-i') + 1]).toBe(':7');
+    expect(args[args.indexOf('-video_size') + 1]).toBe('640x360');
+    expect(args[args.indexOf('-framerate') + 1]).toBe('30');
+    expect(args[args.indexOf('-draw_mouse') + 1]).toBe('0');
+    expect(args[args.indexOf('-pix_fmt') + 1]).toBe('yuv420p');
     expect(args.at(-1)).toBe('pipe:1');
   });
 });

@@ -1,4 +1,5 @@
 import { AppError } from '@roomcast/protocol';
+import type { PageCaptureKind } from './pageCapture.js';
 
 /** What every reason a web layout fails with starts with (the RTMP destinations and live stream show it). */
 export const WEB_LAYOUT_FAILED = 'the layout page failed to load';
@@ -13,6 +14,8 @@ export interface WebLayoutSettings {
   serverOrigin: string;
   /** How long the page may take to load before the output fails. */
   loadTimeoutMs: number;
+  /** How the page is captured (WEB_LAYOUT_CAPTURE); x11grab by default. */
+  capture?: PageCaptureKind;
   /** A token for the room's hidden recorder participant (subscribes, never listed); none: the page gets no token. */
   recorderToken?: (room: string) => Promise<string>;
 }

@@ -1,8 +1,8 @@
-import type { EgressService } from '@roomcast/egress';
+import type { EgressCommands } from '@roomcast/egress';
 import type { Handler, SessionContext } from '../types.js';
 
 /** Broadcast control from the client SDK, for tokens with start-broadcast / stop-broadcast. */
-export function broadcastHandlers(egress: EgressService): {
+export function broadcastHandlers(egress: EgressCommands): {
   startRtmpBroadcasts: Handler<'startRtmpBroadcasts'>;
   stopRtmpBroadcast: Handler<'stopRtmpBroadcast'>;
   stopAllRtmpBroadcasts: Handler<'stopAllRtmpBroadcasts'>;
@@ -21,7 +21,7 @@ export function broadcastHandlers(egress: EgressService): {
     },
     stopAllRtmpBroadcasts: async (ctx) => {
       ctx.participant.assertCan('stop-broadcast');
-      return { egress: await egress.stopAll(ctx.room.name, actor(ctx)) };
+      return { egress: await egress.stopAllBroadcasts(ctx.room.name, actor(ctx)) };
     },
     // Who may start a broadcast may change its picture (moderators by default).
     setLayout: async (ctx, { layout }) => {

@@ -1,4 +1,6 @@
-import type { EgressService } from '@roomcast/egress';
+import type { EgressCommands } from '@roomcast/egress';
+import type { AssetUploadTickets } from '../../routes/assetUploadTickets.js';
+import { assetHandlers } from './assets.js';
 import type { HandlerTable } from '../types.js';
 import { broadcastHandlers } from './broadcasts.js';
 import { liveStreamHandlers } from './liveStreams.js';
@@ -8,7 +10,7 @@ import * as membership from './membership.js';
 import * as transports from './transports.js';
 
 /** Every signaling method and the function that serves it. */
-export const createHandlers = (egress: EgressService, mediaStreams: MediaStreamHandlerDeps): HandlerTable => ({
+export const createHandlers = (egress: EgressCommands, mediaStreams: MediaStreamHandlerDeps, assetUploads?: AssetUploadTickets): HandlerTable => ({
   join: membership.join,
   leave: membership.leave,
   getRouterRtpCapabilities: transports.getRouterRtpCapabilities,
@@ -26,4 +28,5 @@ export const createHandlers = (egress: EgressService, mediaStreams: MediaStreamH
   ...broadcastHandlers(egress),
   ...liveStreamHandlers(egress),
   ...mediaStreamHandlers(mediaStreams),
+  ...assetHandlers(assetUploads),
 });

@@ -1,8 +1,8 @@
-import type { EgressService } from '@roomcast/egress';
+import type { EgressCommands } from '@roomcast/egress';
 import type { Handler, SessionContext } from '../types.js';
 
 /** Live stream control from the client SDK, for tokens with start-live-stream / stop-live-stream. */
-export function liveStreamHandlers(egress: EgressService): {
+export function liveStreamHandlers(egress: EgressCommands): {
   startLiveStream: Handler<'startLiveStream'>;
   stopLiveStream: Handler<'stopLiveStream'>;
 } {
@@ -10,12 +10,11 @@ export function liveStreamHandlers(egress: EgressService): {
   return {
     startLiveStream: async (ctx, body) => {
       ctx.participant.assertCan('start-live-stream');
-      await egress.checkLayout(body.layout);
-      return { live_stream: await egress.liveStreams.start(ctx.room.name, body, actor(ctx)) };
+      return { live_stream: await egress.startLiveStream(ctx.room.name, body, actor(ctx)) };
     },
     stopLiveStream: async (ctx, data) => {
       ctx.participant.assertCan('stop-live-stream');
-      return { live_stream: await egress.liveStreams.stopInRoom(ctx.room.name, data?.id, actor(ctx)) };
+      return { live_stream: await egress.stopLiveStream(ctx.room.name, data?.id, actor(ctx)) };
     },
   };
 }

@@ -1,12 +1,12 @@
 import { AppError, type MediaStreamInfo, type StartMediaStreamBody } from '@roomcast/protocol';
-import type { MediaStreamService } from '@roomcast/egress';
+import type { EgressCommands } from '@roomcast/egress';
 import type { Participant, Room } from '@roomcast/sfu';
 import type { MediaApp, MediaApps } from '../../rtms/mediaApps.js';
 import { type PendingRequest, ParticipantRequests } from '../../rtms/ParticipantRequests.js';
 import type { Handler, SessionContext } from '../types.js';
 
 export interface MediaStreamHandlerDeps {
-  streams: MediaStreamService;
+  streams: EgressCommands;
   apps: MediaApps;
   /** MEDIA_STREAM_PARTICIPANT_REQUESTS: what a participant without `start-media-stream` may do. */
   participantRequests: 'allow' | 'approval' | 'deny';
@@ -18,7 +18,7 @@ type Methods = 'listMediaApps' | 'startMediaStream' | 'answerMediaStreamRequest'
 export function mediaStreamHandlers(deps: MediaStreamHandlerDeps): { [M in Methods]: Handler<M> } {
   const requests = new ParticipantRequests((lapsed) => answer(lapsed, false, null));
   const start = (room: Room, body: StartMediaStreamBody, by: Participant) =>
-    deps.streams.start(room.name, body, registered(deps.apps, body.app), { type: 'participant', identity: by.identity });
+    deps.streams.startMediaStream(room.name, body, registered(deps.apps, body.app), { type: 'participant', identity: by.identity });
 
   return {
     listMediaApps: () => ({ apps: deps.apps.all().map((app) => ({ id: app.id, allow: app.allow })) }),
@@ -47,15 +47,11 @@ export function mediaStreamHandlers(deps: MediaStreamHandlerDeps): { [M in Metho
 
     controlMediaStream: async ({ room, participant }, { id, action }) => {
       participant.assertCan('stop-media-stream');
-      const stream = deps.streams.get(id);
-      if (!stream || stream.roomName !== room.name) throw new AppError('not_found', `no media stream ${id} in this room`);
-      if (action === 'pause') return { media_stream: deps.streams.pause(id) };
-      if (action === 'resume') return { media_stream: deps.streams.resume(id) };
-      return { media_stream: await deps.streams.stop(id, 'stopped_by_moderator') };
+      return { media_stream: await deps.streams.controlMediaStream(room.name, id, action) };
     },
 
-    setMediaStreamConsent: (ctx: SessionContext, { paused }) => {
-      deps.streams.setParticipantPaused(ctx.room.name, ctx.participant.id, paused);
+    setMediaStreamConsent: async (ctx: SessionContext, { paused }) => {
+      await deps.streams.setMediaConsent(ctx.room.name, ctx.participant.id, paused);
       return {};
     },
   };

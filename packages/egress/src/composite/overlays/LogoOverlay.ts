@@ -1,4 +1,5 @@
 import type { LogoOptions } from '@roomcast/protocol';
+import type { AssetStore } from '../../assets/AssetStore.js';
 import type { DestinationPolicy } from '../../destinations/DestinationPolicy.js';
 import type { YuvCanvas } from '../tileShape.js';
 import { fetchImage, IMAGE_TYPES } from './fetchImage.js';
@@ -38,10 +39,33 @@ export function logoPosition(canvas: { width: number; height: number }, logo: { 
   return { x: Math.max(0, Math.floor(x / 2) * 2), y: Math.max(0, Math.floor(y / 2) * 2) };
 }
 
-/** Fetches (under the destination policy) and decodes a logo at its drawn width. */
-export async function loadLogo(options: LogoOptions, canvasWidth: number, policy: DestinationPolicy): Promise<YuvaImage> {
-  const image = await fetchImage(options.url, { policy });
+/** Where a logo's image comes from: URLs under the destination policy, uploaded assets from disk. */
+export interface LogoSources {
+  policy?: DestinationPolicy;
+  assets?: Pick<AssetStore, 'read'>;
+}
+
+/**
+ * Fetches (under the destination policy) or reads (an uploaded asset, no HTTP) and decodes a logo at
+ * its drawn width. Rejects when its source is not configured here.
+ */
+export async function loadLogo(options: LogoOptions, canvasWidth: number, sources: LogoSources): Promise<YuvaImage> {
+  const image = await logoImage(options, sources);
   return decodeLogo(image, canvasWidth * (options.size ?? LOGO_DEFAULTS.size));
+}
+
+async function logoImage(options: LogoOptions, { policy, assets }: LogoSources): Promise<{ type: keyof typeof IMAGE_TYPES; data: Buffer }> {
+  if (options.asset !== undefined) {
+    if (!assets) throw new Error('logo assets are not available on this server');
+    return assets.read(options.asset);
+  }
+  if (options.url === undefined || !policy) throw new Error('logo urls are not fetched on this server');
+  return fetchImage(options.url, { policy });
+}
+
+/** Whether two logos show the same image (only placement or opacity differ): no reload needed. */
+export function sameLogoImage(a: LogoOptions, b: LogoOptions): boolean {
+  return a.url === b.url && a.asset === b.asset && a.size === b.size;
 }
 
 /** A loaded logo made ready to blend at its options' opacity (once per change, not per frame). */

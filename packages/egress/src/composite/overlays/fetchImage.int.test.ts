@@ -63,8 +63,13 @@ describe('logo fetch and decode (loopback HTTP, real FFmpeg)', () => {
     await expect(fetchImage(`${base}/logo.png`, { policy: strict })).rejects.toMatchObject({ code: 'bad_request' });
   });
 
+  it('refuses bytes that are not the image type the header claims, before FFmpeg sees them', async () => {
+    await expect(fetchImage(`${base}/garbage`, { policy })).rejects.toThrow(/the bytes are not a image\/png image/);
+  });
+
   it('refuses bytes FFmpeg cannot decode as the image type', async () => {
-    const fetched = await fetchImage(`${base}/garbage`, { policy });
+    // PNG magic bytes, then nothing a PNG decoder can read.
+    const fetched = { type: 'image/png' as const, data: Buffer.concat([image.subarray(0, 8), Buffer.from('not a png at all')]) };
     await expect(decodeLogo(fetched, 32)).rejects.toThrow();
   });
 

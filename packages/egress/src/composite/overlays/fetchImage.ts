@@ -2,6 +2,7 @@ import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { AppError } from '@roomcast/protocol';
+import { sniffImageType } from '../../assets/imageMagic.js';
 import type { DestinationPolicy } from '../../destinations/DestinationPolicy.js';
 
 export const IMAGE_TYPES = { 'image/png': 'png_pipe', 'image/jpeg': 'jpeg_pipe', 'image/webp': 'webp_pipe' } as const;
@@ -32,7 +33,7 @@ export async function imageAddress(url: string, policy: DestinationPolicy): Prom
 }
 
 /**
- * Fetches one image (PNG, JPEG or WebP by its content type), no redirects, at most `maxBytes`
+ * Fetches one image (PNG, JPEG or WebP by its content type and its first bytes alike), no redirects, at most `maxBytes`
  * within `timeoutMs`; connects to the address the policy checked, so a second DNS answer cannot
  * point it elsewhere. Rejects with a reason fit for a log and a `failed` message (no URL in it).
  */
@@ -64,7 +65,12 @@ export async function fetchImage(url: string, options: FetchImageOptions): Promi
         chunks.push(chunk);
       });
       response.on('error', (error) => fail(error.message));
-      response.on('end', () => resolve({ type: type as ImageType, data: Buffer.concat(chunks) }));
+      response.on('end', () => {
+        const data = Buffer.concat(chunks);
+        // The header alone is the sender's word: FFmpeg's demuxer gets only bytes that agree with it.
+        if (sniffImageType(data) !== type) return fail(`the bytes are not a ${type} image`);
+        resolve({ type: type as ImageType, data });
+      });
     });
     request.on('error', (error) => fail(signal.aborted ? `no answer within ${options.timeoutMs ?? LOGO_TIMEOUT_MS} ms` : error.message));
   });

@@ -1,7 +1,6 @@
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import { DecoderGate } from '../../composite/DecoderGate.js';
 import type { RestartPolicyOptions } from '../../composite/RestartPolicy.js';
-import { producerBytesReceived } from '../../composite/roomSubjects.js';
 import type { PortAllocator } from '../../rtp/PortAllocator.js';
 import type { AudioFormat, AudioFrame } from '../types.js';
 import { ProducerAudioDecoder } from './ProducerAudioDecoder.js';
@@ -11,7 +10,7 @@ import { audioProducerOwners, formatKey, normalizeFormat } from './roomAudio.js'
 type ProducerFrameListener = (frame: AudioFrame, producerId: string) => void;
 
 export interface AudioHubOptions {
-  room: Room;
+  room: RoomView;
   ports: PortAllocator;
   /** A decoder or listener failed (for the log; the hub carries on). */
   onError?: (error: unknown, what: string) => void;
@@ -35,7 +34,7 @@ interface Decoder {
  * they must not modify them.
  */
 export class AudioHub {
-  readonly #room: Room;
+  readonly #room: RoomView;
   readonly #formats = new Map<string, { format: AudioFormat; listeners: Set<ProducerFrameListener> }>();
   readonly #decoders = new Map<string, Decoder>();
   readonly #mixes = new Map<string, { mix: RoomMix; listeners: Set<(frame: AudioFrame) => void> }>();
@@ -50,7 +49,7 @@ export class AudioHub {
   constructor(readonly options: AudioHubOptions) {
     this.#room = options.room;
     this.#gate = new DecoderGate({
-      bytesReceived: (key) => producerBytesReceived(this.#room, producerOf(key)),
+      bytesReceived: (key) => this.#room.producerBytesReceived(producerOf(key)),
       onChange: () => this.#reconcile(),
       restart: options.restart,
     });

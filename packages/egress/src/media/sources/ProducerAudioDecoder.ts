@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import { opusCopyArgs, pcmDecoderArgs, SPEECH_PCM_RATE } from '../../args/mediaStreamArgs.js';
 import type { FfmpegProcess } from '../../ffmpeg/FfmpegProcess.js';
 import type { PortAllocator } from '../../rtp/PortAllocator.js';
@@ -10,7 +10,7 @@ import { FRAME_MS, PcmFramer, pcmFrameBytes } from './PcmFramer.js';
 import { SpeechDetector } from './SpeechDetector.js';
 
 export interface ProducerAudioDecoderOptions {
-  room: Room;
+  room: RoomView;
   producerId: string;
   ports: PortAllocator;
   format: AudioFormat;

@@ -1,4 +1,4 @@
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import { RestartPolicy, type RestartPolicyOptions } from '../../composite/RestartPolicy.js';
 import type { PortAllocator } from '../../rtp/PortAllocator.js';
 import type { VideoFormat, VideoFrame } from '../types.js';
@@ -8,7 +8,7 @@ import { VideoTranscoder } from './VideoTranscoder.js';
 export const DEFAULT_VIDEO_RESTART: RestartPolicyOptions = { initialDelayMs: 1000, maxDelayMs: 30_000, healthyAfterMs: 30_000, jitter: 0.2 };
 
 export interface ShownCameraOptions {
-  room: Room;
+  room: RoomView;
   ports: PortAllocator;
   format: VideoFormat;
   camera: Camera;

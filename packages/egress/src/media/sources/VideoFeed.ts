@@ -1,5 +1,5 @@
 import type { MediaStreamVideoOptions } from '@roomcast/protocol';
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import type { RestartPolicyOptions } from '../../composite/RestartPolicy.js';
 import type { PortAllocator } from '../../rtp/PortAllocator.js';
 import type { VideoFormat, VideoFrame } from '../types.js';
@@ -9,7 +9,7 @@ import { pickCamera, roomCameras } from './videoTarget.js';
 export type VideoFeedSource = NonNullable<MediaStreamVideoOptions['source']>;
 
 export interface VideoFeedOptions {
-  room: Room;
+  room: RoomView;
   ports: PortAllocator;
   format: VideoFormat;
   source: VideoFeedSource;

@@ -1,4 +1,4 @@
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import { videoTranscoderArgs } from '../../args/mediaStreamArgs.js';
 import type { PortAllocator } from '../../rtp/PortAllocator.js';
 import { TappedProcess } from '../../rtp/TappedProcess.js';
@@ -7,7 +7,7 @@ import { AccessUnitSplitter } from './AccessUnitSplitter.js';
 import { JpegSplitter } from './JpegSplitter.js';
 
 export interface VideoTranscoderOptions {
-  room: Room;
+  room: RoomView;
   producerId: string;
   participantId: string;
   ports: PortAllocator;

@@ -1,20 +1,18 @@
-import type { Room } from '@roomcast/sfu';
-import { roomAudioProducers, roomProducers } from '../../composite/roomSubjects.js';
+import type { RoomView } from '@roomcast/sfu';
+import { roomAudioProducers } from '../../composite/roomSubjects.js';
 import type { AudioFormat } from '../types.js';
 
 /** Every audio producer of the room with the participant it belongs to. */
-export function audioProducerOwners(room: Room): Map<string, string> {
-  const producers = roomProducers(room);
+export function audioProducerOwners(room: RoomView): Map<string, string> {
   const owners = new Map<string, string>();
   for (const producerId of roomAudioProducers(room)) {
-    const fromAppData = (producers.get(producerId)?.appData as { participantId?: unknown } | undefined)?.participantId;
-    const participantId = typeof fromAppData === 'string' ? fromAppData : ownerOf(room, producerId);
+    const participantId = ownerOf(room, producerId);
     if (participantId) owners.set(producerId, participantId);
   }
   return owners;
 }
 
-function ownerOf(room: Room, producerId: string): string | undefined {
+function ownerOf(room: RoomView, producerId: string): string | undefined {
   for (const participant of room.participants.values()) if (participant.producers.has(producerId)) return participant.id;
   return undefined;
 }

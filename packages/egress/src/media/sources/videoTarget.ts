@@ -1,4 +1,4 @@
-import type { Room } from '@roomcast/sfu';
+import type { RoomView } from '@roomcast/sfu';
 import type { VideoFeedSource } from './VideoFeed.js';
 
 /** A participant's camera that can be shown. */
@@ -9,7 +9,7 @@ export interface Camera {
 }
 
 /** Every joined participant's camera that is on, in join order. */
-export function roomCameras(room: Room): Camera[] {
+export function roomCameras(room: RoomView): Camera[] {
   const cameras: Camera[] = [];
   for (const participant of room.participants.values()) {
     if (!participant.joined || participant.closed) continue;

@@ -1,0 +1,47 @@
+import type { Sfu } from '@roomcast/sfu';
+import type { Cluster } from './startCluster.js';
+
+/** Marks a request one SFU node passed to another: never passed on again (no loops). */
+export const FORWARDED_HEADER = 'x-roomcast-forwarded';
+
+interface Log {
+  warn(object: object, message: string): void;
+}
+
+/**
+ * Where each room lives in a cluster of SFU nodes (RoomPlacement in Redis): a room is claimed by
+ * the node that creates it and released when it closes; a request for a room another live node
+ * owns goes there. A room whose owner was lost is free: the next node asked makes it anew (its
+ * participants reconnect there).
+ */
+export class RoomHomes {
+  constructor(
+    readonly sfu: Sfu,
+    readonly cluster: () => Cluster | undefined,
+    log: Log,
+  ) {
+    sfu.on('roomCreated', (room) => {
+      const placement = this.cluster()?.placement;
+      placement?.claim(room.name).then(
+        (owner) => {
+          if (owner !== this.cluster()?.registry.id) log.warn({ room: room.name, owner }, 'room made here while another node owns it');
+        },
+        (error: unknown) => log.warn({ room: room.name, err: error }, 'room not placed in the cluster'),
+      );
+    });
+    sfu.on('roomClosed', (room) => void this.cluster()?.placement.release(room.name).catch(() => undefined));
+  }
+
+  /**
+   * The internal URL of the node a room lives on when that is another live node; undefined when it
+   * lives here (or nowhere yet: it will be made here). Throws `cluster_unavailable` (503) when Redis
+   * cannot say for a room this node does not have: no new placement without it.
+   */
+  async elsewhere(room: string): Promise<string | undefined> {
+    const cluster = this.cluster();
+    if (!cluster || this.sfu.rooms.has(room)) return undefined;
+    const owner = await cluster.placement.owner(room);
+    if (owner === undefined || owner === cluster.registry.id) return undefined;
+    return cluster.registry.nodes().find((node) => node.id === owner)?.internal_url;
+  }
+}

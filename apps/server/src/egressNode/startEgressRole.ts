@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import { CombinedDirectory, type EgressService, localEgressCommands, mirrorRoomFeed, serveEgressCommands } from '@roomcast/egress';
+import { ClusterStatus } from '../cluster/ClusterStatus.js';
+import { type Cluster, startCluster } from '../cluster/startCluster.js';
+import type { Config } from '../config.js';
+import { createRedisClient } from '../webhooks/redisClient.js';
+import { isInternalRequest } from './internalAuth.js';
+import { type EgressNode, startEgressNode } from './startEgressNode.js';
+import { wsPipe } from './wsPipe.js';
+
+/** Where SFU nodes connect: the room feed and the commands, over one socket per SFU node. */
+export const INTERNAL_EGRESS_PATH = '/internal/egress';
+
+export interface EgressRole {
+  node: EgressNode;
+  cluster: Cluster;
+  close(): Promise<void>;
+}
+
+/**
+ * ROOMCAST_ROLE=egress: an egress node. SFU nodes find it in the registry (REDIS_URL) and connect to
+ * `/internal/egress` with the internal token; it composites and streams their rooms, serves its
+ * outputs' routes (SFU nodes forward them here) and sends its own webhooks.
+ */
+export async function startEgressRole(config: Config): Promise<EgressRole> {
+  const rooms = new CombinedDirectory();
+  const status = new ClusterStatus(config.cluster.role, true);
+  const node = await startEgressNode({
+    cluster: () => status.state,
+    config,
+    rooms,
+    notify: { event: (room, type, data) => void rooms.sfuFor(room)?.egressEvent(room, type, data).catch(() => undefined) },
+    listen: { host: config.host, port: config.port },
+    extraRoutes: (app, egress) => acceptSfuNodes(app, egress, rooms, config.apiSecret),
+  });
+  const redis = createRedisClient(config.redisUrl!, node.app.log);
+  const port = Number(new URL(node.url).port);
+  const cluster = startCluster(config, { redis, status, port, load: () => ({ rooms: rooms.rooms.size, composites: node.egress.composites.size }), log: node.app.log });
+  return {
+    node,
+    cluster,
+    close: async () => {
+      await cluster.close();
+      await node.close();
+      redis.disconnect();
+    },
+  };
+}
+
+function acceptSfuNodes(app: FastifyInstance, egress: EgressService, rooms: CombinedDirectory, apiSecret: string): void {
+  app.get(INTERNAL_EGRESS_PATH, { websocket: true }, (socket, request) => {
+    if (!isInternalRequest(request.headers.authorization, apiSecret)) {
+      socket.close(4001, 'not an SFU node of this cluster');
+      return;
+    }
+    const pipe = wsPipe(socket);
+    const feed = mirrorRoomFeed(pipe);
+    const remove = rooms.add(feed.directory, feed.sfu);
+    const commands = serveEgressCommands(pipe, localEgressCommands(egress));
+    feed.ready.catch(() => socket.close(1011, 'room feed failed'));
+    request.log.info('SFU node connected');
+    socket.once('close', () => {
+      // Its rooms are gone from here: their outputs stop (the SFU node resumes them elsewhere if it lives).
+      remove();
+      commands.close();
+      feed.close();
+      request.log.warn('SFU node disconnected');
+    });
+  });
+}
