@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,10 +27,26 @@ export async function removeStaleTempRoots(isRunning: (pid: number) => boolean =
   for (const name of entries) {
     const pid = Number(name.startsWith(PREFIX) ? name.slice(PREFIX.length) : Number.NaN);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    // What it started detached (a web layout's Chromium, its Xvfb) outlived it: their command lines name this root.
+    await killProcessesNaming(join(tmpdir(), name));
     await rm(join(tmpdir(), name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
+}
+
+/** SIGKILLs every process whose command line names a path under `root` (read from /proc). */
+async function killProcessesNaming(root: string): Promise<void> {
+  const pids = (await readdir('/proc').catch(() => [] as string[])).filter((entry) => /^\d+$/.test(entry));
+  for (const pid of pids) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (!cmdline.split('\0').some((arg) => arg.includes(`${root}/`))) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // Gone meanwhile, or not ours to end.
+    }
+  }
 }
 
 function processRuns(pid: number): boolean {
