@@ -42,7 +42,7 @@ export async function startTestServer(
     // Tests send to nginx-rtmp on loopback; the destination policy has its own test with this off.
     EGRESS_ALLOW_PRIVATE_DESTINATIONS: 'true',
     // In-process by default: tests read the EgressService's state; the child process has tests of its own.
-    EGRESS_PROCESS: 'inline',
+    EGRESS_PROCESS: process.env.TEST_EGRESS_PROCESS ?? 'inline',
     ...(ownHlsDir ? { HLS_DIR: ownHlsDir } : {}),
     ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
     ...env,

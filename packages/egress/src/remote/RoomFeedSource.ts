@@ -17,6 +17,8 @@ export interface RoomFeedHooks {
 export class RoomFeedSource implements SfuFunctions {
   readonly #taps = new Map<string, RtpTap>();
   readonly #detach: Array<() => void> = [];
+  /** Per open room: what stops watching it (dropped as the room closes, so closed rooms are not kept). */
+  readonly #watching = new Map<Room, () => void>();
   #closed = false;
 
   constructor(
@@ -28,6 +30,11 @@ export class RoomFeedSource implements SfuFunctions {
     sfu.on('roomCreated', onCreated);
     this.#detach.push(() => sfu.off('roomCreated', onCreated));
     for (const room of sfu.rooms.values()) this.#watch(room);
+  }
+
+  /** Rooms being watched now (open ones only). */
+  get watchedRooms(): number {
+    return this.#watching.size;
   }
 
   snapshot(): RoomSnapshot[] {
@@ -87,6 +94,8 @@ export class RoomFeedSource implements SfuFunctions {
     if (this.#closed) return;
     this.#closed = true;
     for (const detach of this.#detach.splice(0)) detach();
+    for (const unwatch of this.#watching.values()) unwatch();
+    this.#watching.clear();
     for (const tap of this.#taps.values()) tap.close();
     this.#taps.clear();
   }
@@ -115,10 +124,13 @@ export class RoomFeedSource implements SfuFunctions {
         this.#emit({ type: 'producerPaused', room: name, participantId: p.id, producerId, paused }),
       activeSpeaker: (participantId: string | null) => this.#emit({ type: 'activeSpeaker', room: name, participantId }),
       settingsChanged: () => this.#emit({ type: 'settings', room: name, settings: room.settings }),
-      closed: (reason: RoomCloseReason) => this.#emit({ type: 'roomClosed', room: name, reason }),
+      closed: (reason: RoomCloseReason) => {
+        this.#watching.delete(room);
+        this.#emit({ type: 'roomClosed', room: name, reason });
+      },
     };
     for (const [event, listener] of Object.entries(listeners)) room.on(event as never, listener as never);
-    this.#detach.push(() => {
+    this.#watching.set(room, () => {
       for (const [event, listener] of Object.entries(listeners)) room.off(event as never, listener as never);
     });
     this.#emit({ type: 'roomOpened', room: roomSnapshot(room) });

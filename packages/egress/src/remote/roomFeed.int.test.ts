@@ -69,8 +69,11 @@ describe('the egress reads rooms through the room feed (issue 13: narrow interfa
     await expect.poll(() => mirror.participants.size).toBe(0);
     const closed: string[] = [];
     feed.directory.on('roomClosed', (r) => closed.push(r.name));
+    const watched = feed.source.watchedRooms;
     room.close('deleted');
     await expect.poll(() => closed).toEqual(['mirrored']);
+    // The SFU side lets go of a closed room (a long-running server sees many).
+    expect(feed.source.watchedRooms).toBe(watched - 1);
     expect(mirror.closed).toBe(true);
     expect(seen).toEqual(['participantJoined', 'producerPaused', 'participantLeft', 'closed']);
     expect(() => feed.directory.room('mirrored')).toThrow(expect.objectContaining({ code: 'room_not_found' }));
