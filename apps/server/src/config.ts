@@ -61,6 +61,8 @@ const EnvSchema = z.object({
    * SFU's process: one process fewer, for debugging and the test suite's introspection).
    */
   EGRESS_PROCESS: z.enum(['child', 'inline']).default('child'),
+  /** The SFU encrypts the RTP it taps for the egress (SRTP, AES_CM_128_HMAC_SHA1_80; FFmpeg checks every packet): on for RTP that crosses a network. */
+  EGRESS_RTP_SRTP: bool.default(false),
   EGRESS_MAX_TILES: z.coerce.number().int().min(1).max(64).default(16),
   EGRESS_MAX_DECODERS_PER_COMPOSITE: z.coerce.number().int().min(1).max(128).default(24),
   EGRESS_RETRY_LIMIT: z.coerce.number().int().min(0).default(5),
@@ -141,6 +143,8 @@ export interface Config {
     maxComposites: number;
     /** EGRESS_PROCESS */
     process: 'child' | 'inline';
+    /** EGRESS_RTP_SRTP */
+    rtpSrtp: boolean;
     /** Tiles a layout shows at most, and FFmpeg decoders (video and audio) per composite. */
     maxTiles: number;
     maxDecodersPerComposite: number;
@@ -247,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxDestinations: e.EGRESS_MAX_DESTINATIONS,
       maxComposites: e.EGRESS_MAX_COMPOSITES,
       process: e.EGRESS_PROCESS,
+      rtpSrtp: e.EGRESS_RTP_SRTP,
       maxTiles: e.EGRESS_MAX_TILES,
       maxDecodersPerComposite: e.EGRESS_MAX_DECODERS_PER_COMPOSITE,
       retryLimit: e.EGRESS_RETRY_LIMIT,

@@ -88,7 +88,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     readonly options: EgressServiceOptions,
   ) {
     super();
-    this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max);
+    this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max, options.rtpSrtp === true);
     const hlsDir = options.hlsDir ?? join(tmpdir(), 'roomcast-hls');
     this.recordings = new RecordingStore({
       dir: options.recordingsDir ?? join(hlsDir, 'recordings'),

@@ -13,6 +13,8 @@ import type { WebLayoutSettings } from './web/webLayoutSpec.js';
 export interface EgressServiceOptions {
   /** UDP ports where FFmpeg decoders receive RTP from mediasoup (loopback only). */
   rtpPorts: { min: number; max: number };
+  /** EGRESS_RTP_SRTP: the SFU encrypts every tap (SRTP), as it must for a receiver on another host. */
+  rtpSrtp?: boolean;
   maxDestinationsPerRoom: number;
   maxDestinationsPerServer: number;
   maxComposites: number;

@@ -41,6 +41,14 @@ export interface RtpTarget {
   ip: string;
   port: number;
   rtcpPort: number;
+  /** Encrypt what goes there (SRTP, AES_CM_128_HMAC_SHA1_80): for a receiver on another host. */
+  srtp?: boolean;
+}
+
+/** The key a tap encrypts with, for the receiver's SDP (`a=crypto`). */
+export interface TapSrtpParameters {
+  cryptoSuite: string;
+  keyBase64: string;
 }
 
 /** One producer's RTP flowing to an RtpTarget; starts paused so the receiver can bind first. */
@@ -48,6 +56,8 @@ export interface RtpTap {
   readonly kind: ms.MediaKind;
   /** What the receiver's SDP describes (codec, payload type, SSRC). */
   readonly rtpParameters: ms.RtpParameters;
+  /** Set when the target asked for SRTP. */
+  readonly srtpParameters?: TapSrtpParameters;
   readonly closed: boolean;
   resume(): Promise<void>;
   requestKeyFrame(): Promise<void>;

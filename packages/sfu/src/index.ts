@@ -10,4 +10,4 @@ export type { WebRtcSettings, Direction } from './transports.js';
 export type { types as ms } from 'mediasoup';
 export { DEFAULT_PARTICIPANT_LIMITS, type ParticipantLimits } from './limits.js';
 export { mapTransportError, withClientInput } from './mediaErrors.js';
-export type { RoomView, RoomDirectory, RoomViewEvents, ParticipantView, TrackView, RtpTap, RtpTarget } from './RoomView.js';
+export type { RoomView, RoomDirectory, RoomViewEvents, ParticipantView, TrackView, RtpTap, RtpTarget, TapSrtpParameters } from './RoomView.js';

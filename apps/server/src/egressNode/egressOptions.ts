@@ -17,6 +17,7 @@ export interface EgressWiring {
 export function egressOptions(config: Config, wiring: EgressWiring): EgressServiceOptions {
   return {
     rtpPorts: config.egress.rtpPorts,
+    rtpSrtp: config.egress.rtpSrtp,
     maxDestinationsPerRoom: config.egress.maxDestinationsPerRoom,
     maxDestinationsPerServer: config.egress.maxDestinations,
     maxComposites: config.egress.maxComposites,

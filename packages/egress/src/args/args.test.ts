@@ -9,7 +9,7 @@ const valueOf = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
 describe('FFmpeg argument builders', () => {
   it('lets decoders open only the SDP file and RTP over UDP, without probing', () => {
     for (const args of [videoDecoderArgs({ sdpPath: '/tmp/x/input.sdp', width: 320, height: 180 }), audioDecoderArgs('/tmp/x/input.sdp')]) {
-      expect(valueOf(args, '-protocol_whitelist')).toBe('file,udp,rtp');
+      expect(valueOf(args, '-protocol_whitelist')).toBe('file,udp,rtp,srtp');
       expect(valueOf(args, '-analyzeduration')).toBe('0');
       expect(args.indexOf('-protocol_whitelist')).toBeLessThan(args.indexOf('-i'));
     }

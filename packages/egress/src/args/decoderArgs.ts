@@ -1,5 +1,6 @@
 /** FFmpeg may open only the SDP file we wrote and the RTP/UDP sockets it describes. */
-export const SDP_PROTOCOL_WHITELIST = 'file,udp,rtp';
+/** The SDP file, then RTP over UDP, SRTP when the SDP carries a key (EGRESS_RTP_SRTP). */
+export const SDP_PROTOCOL_WHITELIST = 'file,udp,rtp,srtp';
 
 /** The only address decoders receive on. */
 export const LOOPBACK = '127.0.0.1';

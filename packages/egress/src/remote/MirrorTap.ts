@@ -6,6 +6,7 @@ import type { SfuCalls } from './RoomMirror.js';
 export class MirrorTap implements RtpTap {
   readonly kind: ms.MediaKind;
   readonly rtpParameters: ms.RtpParameters;
+  readonly srtpParameters: OpenedTap['srtpParameters'];
   readonly #listeners: Array<() => void> = [];
   #closed = false;
 
@@ -16,6 +17,7 @@ export class MirrorTap implements RtpTap {
   ) {
     this.kind = opened.kind;
     this.rtpParameters = opened.rtpParameters;
+    this.srtpParameters = opened.srtpParameters;
   }
 
   get closed(): boolean {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type EgressState, type WebhookEventType } from '@roomcast/protocol';
-import type { Participant, PublishedTrack, Room, RoomCloseReason, RtpTap, Sfu } from '@roomcast/sfu';
+import type { Participant, PublishedTrack, Room, RoomCloseReason, RtpTap, RtpTarget, Sfu } from '@roomcast/sfu';
 import type { FeedEvent, OpenedTap, ParticipantSnapshot, RoomSnapshot, SfuFunctions, TrackSnapshot } from './feedMessages.js';
 
 /** What the SFU does with what the egress reports (tell the room's participants). */
@@ -41,7 +41,7 @@ export class RoomFeedSource implements SfuFunctions {
     return [...this.sfu.rooms.values()].filter((room) => !room.closed).map(roomSnapshot);
   }
 
-  async openTap(roomName: string, producerId: string, target: { ip: string; port: number; rtcpPort: number }): Promise<OpenedTap> {
+  async openTap(roomName: string, producerId: string, target: RtpTarget): Promise<OpenedTap> {
     const tap = await this.sfu.room(roomName).openTap(producerId, target);
     if (this.#closed) {
       tap.close();
@@ -52,7 +52,7 @@ export class RoomFeedSource implements SfuFunctions {
     tap.onClose(() => {
       if (this.#taps.delete(tapId)) this.#emit({ type: 'tapClosed', tapId });
     });
-    return { tapId, kind: tap.kind, rtpParameters: tap.rtpParameters };
+    return { tapId, kind: tap.kind, rtpParameters: tap.rtpParameters, ...(tap.srtpParameters ? { srtpParameters: tap.srtpParameters } : {}) };
   }
 
   async tapResume(tapId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { EgressState, Role, RoomSettings, TrackSource, WebhookEventType } from '@roomcast/protocol';
-import type { ms, RoomCloseReason, RtpTarget } from '@roomcast/sfu';
+import type { ms, RoomCloseReason, RtpTarget, TapSrtpParameters } from '@roomcast/sfu';
 
 /**
  * What an SFU tells an egress about its rooms (issue 13, Deliver 2): a snapshot when a room opens,
@@ -46,6 +46,7 @@ export interface OpenedTap {
   tapId: string;
   kind: ms.MediaKind;
   rtpParameters: ms.RtpParameters;
+  srtpParameters?: TapSrtpParameters;
 }
 
 /** What the SFU side answers for the egress (the RtpTap request and the little around it). */

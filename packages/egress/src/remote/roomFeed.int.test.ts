@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { LiveStreamActor } from '@roomcast/protocol';
 import type { Room, RoomViewEvents, Sfu } from '@roomcast/sfu';
 import type { EgressService } from '../EgressService.js';
-import { ffprobePath } from '../ffmpeg/ffmpegPath.js';
 import { SyntheticPublisher } from '../synthetic/SyntheticPublisher.js';
 import { ffmpegChildren } from '../testing/childProcesses.js';
 import { startTestEgress, type TestEgress, type TestFeed } from '../testing/testEgress.js';
+import { probeVideo } from '../testing/probeVideo.js';
 
 const API: LiveStreamActor = { type: 'api', identity: null };
 
@@ -16,17 +15,6 @@ const API: LiveStreamActor = { type: 'api', identity: null };
 async function plainTransports(room: Room): Promise<number> {
   const dump = await room.router.dump();
   return dump.transportIds.length;
-}
-
-function probeVideo(file: string): Promise<{ codec_name?: string; width?: number; nb_read_frames?: string }> {
-  return new Promise((resolve, reject) => {
-    const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,nb_read_frames', '-of', 'json', file];
-    const child = spawn(ffprobePath(), args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    child.on('error', reject);
-    child.on('close', () => resolve((JSON.parse(out || '{}') as { streams?: Array<Record<string, string>> }).streams?.[0] ?? {}));
-  });
 }
 
 describe('the egress reads rooms through the room feed (issue 13: narrow interface, real worker and FFmpeg)', () => {

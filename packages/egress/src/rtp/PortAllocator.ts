@@ -13,6 +13,8 @@ export class PortAllocator {
   constructor(
     readonly min: number,
     readonly max: number,
+    /** Ask the SFU for SRTP on every tap into these ports (EGRESS_RTP_SRTP). */
+    readonly srtp = false,
   ) {
     this.#next = min + (min % 2);
   }

@@ -25,10 +25,10 @@ export class TrackTap {
     const port = await ports.allocate();
     let tap: RtpTap | undefined;
     try {
-      tap = await room.openTap(producerId, { ip: '127.0.0.1', port, rtcpPort: port + 1 });
+      tap = await room.openTap(producerId, { ip: '127.0.0.1', port, rtcpPort: port + 1, srtp: ports.srtp });
       const dir = await makeEgressTempDir('tap');
       const sdpPath = join(dir, 'input.sdp');
-      await writeFile(sdpPath, buildSdp({ kind: tap.kind, rtpPort: port, rtpParameters: tap.rtpParameters }));
+      await writeFile(sdpPath, buildSdp({ kind: tap.kind, rtpPort: port, rtpParameters: tap.rtpParameters, srtp: tap.srtpParameters }));
       return new TrackTap(tap, port, sdpPath, dir, ports);
     } catch (error) {
       tap?.close();

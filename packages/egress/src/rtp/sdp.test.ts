@@ -2,6 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { buildSdp } from './sdp.js';
 
 describe('buildSdp', () => {
+  it("gives an SRTP tap's key to FFmpeg (a=crypto, SAVPF) and refuses a suite or key of another shape", () => {
+    const vp8 = { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 1 }] };
+    const keyBase64 = Buffer.alloc(30, 7).toString('base64');
+    const sdp = buildSdp({ kind: 'video', rtpPort: 50000, rtpParameters: vp8, srtp: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64 } });
+    expect(sdp).toContain('m=video 50000 RTP/SAVPF 101\r\n');
+    expect(sdp).toContain(`a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${keyBase64}\r\n`);
+    expect(buildSdp({ kind: 'video', rtpPort: 50000, rtpParameters: vp8 })).not.toContain('a=crypto');
+    for (const srtp of [{ cryptoSuite: 'NULL', keyBase64 }, { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: `${keyBase64}\r\nc=IN IP4 10.0.0.1` }]) {
+      expect(() => buildSdp({ kind: 'video', rtpPort: 50000, rtpParameters: vp8, srtp })).toThrow(/SRTP/);
+    }
+  });
+
   it('describes a VP8 consumer on the given port', () => {
     const sdp = buildSdp({
       kind: 'video',

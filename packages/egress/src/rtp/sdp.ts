@@ -6,7 +6,13 @@ export interface SdpInput {
   rtpPort: number;
   /** The consumer's RTP parameters: the codec is given to FFmpeg, never probed. */
   rtpParameters: ms.RtpParameters;
+  /** The tap's SRTP key (`a=crypto`, RFC 4568): FFmpeg decrypts and checks every packet with it. */
+  srtp?: { cryptoSuite: string; keyBase64: string };
 }
+
+/** The one suite the SFU's taps use; its inline key is 30 bytes of base64 (16 key + 14 salt). */
+const SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80';
+const SRTP_KEY = /^[A-Za-z0-9+/]{40}$/;
 
 const ZERO_ONE = /^[01]$/;
 const DIGITS = /^\d{1,6}$/;
@@ -47,14 +53,20 @@ export function buildSdp(input: SdpInput): string {
     's=roomcast-egress',
     'c=IN IP4 127.0.0.1',
     't=0 0',
-    `m=${input.kind === 'audio' ? 'audio' : 'video'} ${rtpPort} RTP/AVPF ${payloadType}`,
+    `m=${input.kind === 'audio' ? 'audio' : 'video'} ${rtpPort} ${input.srtp ? 'RTP/SAVPF' : 'RTP/AVPF'} ${payloadType}`,
     `a=rtcp:${rtpPort + 1}`,
     `a=rtpmap:${payloadType} ${name}/${clockRate}${channels}`,
   ];
+  if (input.srtp) lines.push(cryptoLine(input.srtp));
   const fmtp = formatParameters(codec.parameters, allowed);
   if (fmtp) lines.push(`a=fmtp:${payloadType} ${fmtp}`);
   lines.push('a=recvonly');
   return `${lines.join('\r\n')}\r\n`;
+}
+
+function cryptoLine({ cryptoSuite, keyBase64 }: { cryptoSuite: string; keyBase64: string }): string {
+  if (cryptoSuite !== SRTP_SUITE || !SRTP_KEY.test(keyBase64)) throw new Error('the tap offered SRTP the egress does not take');
+  return `a=crypto:1 ${SRTP_SUITE} inline:${keyBase64}`;
 }
 
 /** `key=value;…` from the allowed keys whose values match; everything else is left out. */
