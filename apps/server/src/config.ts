@@ -245,26 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaTimeoutMs: e.MEDIA_TIMEOUT_MS,
     demoDir: e.DEMO_DIR,
     webhooks: { urls: e.WEBHOOK_URLS, secret: webhook.secret },
-    egress: {
-      rtpPorts: { min: e.EGRESS_RTP_MIN_PORT, max: e.EGRESS_RTP_MAX_PORT },
-      maxDestinationsPerRoom: e.EGRESS_MAX_DESTINATIONS_PER_ROOM,
-      maxDestinations: e.EGRESS_MAX_DESTINATIONS,
-      maxComposites: e.EGRESS_MAX_COMPOSITES,
-      ...{ process: e.EGRESS_PROCESS, rtpSrtp: e.EGRESS_RTP_SRTP },
-      maxTiles: e.EGRESS_MAX_TILES,
-      maxDecodersPerComposite: e.EGRESS_MAX_DECODERS_PER_COMPOSITE,
-      retryLimit: e.EGRESS_RETRY_LIMIT,
-      retryBaseMs: e.EGRESS_RETRY_BASE_MS,
-      ioTimeoutMs: e.EGRESS_IO_TIMEOUT_MS,
-      x264: { speed: e.EGRESS_X264_PRESET, threads: e.EGRESS_X264_THREADS },
-      background: e.EGRESS_BACKGROUND,
-      rtmpsTls: { verify: e.EGRESS_RTMPS_VERIFY, caFile: e.EGRESS_RTMPS_CA_FILE },
-      destinations: { allowPrivate: e.EGRESS_ALLOW_PRIVATE_DESTINATIONS, allowlist: e.EGRESS_DESTINATION_ALLOWLIST },
-      hlsDir: path.resolve(e.HLS_DIR),
-      recordingsDir,
-      recordingsS3: recordingsS3(e),
-      assetsDir,
-    },
+    egress: egressConfig(e, recordingsDir, assetsDir),
     publicUrl: e.PUBLIC_URL,
     hlsSigning,
     mediaStreams,
@@ -274,6 +255,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cluster,
   };
 }
+function egressConfig(e: Env, recordingsDir: string, assetsDir: string): Config['egress'] {
+  return {
+    rtpPorts: { min: e.EGRESS_RTP_MIN_PORT, max: e.EGRESS_RTP_MAX_PORT },
+    maxDestinationsPerRoom: e.EGRESS_MAX_DESTINATIONS_PER_ROOM,
+    maxDestinations: e.EGRESS_MAX_DESTINATIONS,
+    maxComposites: e.EGRESS_MAX_COMPOSITES,
+    process: e.EGRESS_PROCESS,
+    rtpSrtp: e.EGRESS_RTP_SRTP,
+    maxTiles: e.EGRESS_MAX_TILES,
+    maxDecodersPerComposite: e.EGRESS_MAX_DECODERS_PER_COMPOSITE,
+    retryLimit: e.EGRESS_RETRY_LIMIT,
+    retryBaseMs: e.EGRESS_RETRY_BASE_MS,
+    ioTimeoutMs: e.EGRESS_IO_TIMEOUT_MS,
+    x264: { speed: e.EGRESS_X264_PRESET, threads: e.EGRESS_X264_THREADS },
+    background: e.EGRESS_BACKGROUND,
+    rtmpsTls: { verify: e.EGRESS_RTMPS_VERIFY, caFile: e.EGRESS_RTMPS_CA_FILE },
+    destinations: { allowPrivate: e.EGRESS_ALLOW_PRIVATE_DESTINATIONS, allowlist: e.EGRESS_DESTINATION_ALLOWLIST },
+    hlsDir: path.resolve(e.HLS_DIR),
+    recordingsDir,
+    recordingsS3: recordingsS3(e),
+    assetsDir,
+  };
+}
+
 
 function mediaStreamConfig(env: NodeJS.ProcessEnv): MediaStreamConfig {
   try {
