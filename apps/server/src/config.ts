@@ -255,6 +255,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cluster,
   };
 }
+
+/** The EGRESS_* variables (and where outputs are kept), as the egress is configured. */
 function egressConfig(e: Env, recordingsDir: string, assetsDir: string): Config['egress'] {
   return {
     rtpPorts: { min: e.EGRESS_RTP_MIN_PORT, max: e.EGRESS_RTP_MAX_PORT },
@@ -278,7 +280,6 @@ function egressConfig(e: Env, recordingsDir: string, assetsDir: string): Config[
     assetsDir,
   };
 }
-
 
 function mediaStreamConfig(env: NodeJS.ProcessEnv): MediaStreamConfig {
   try {
