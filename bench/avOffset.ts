@@ -7,10 +7,9 @@
  * Run: pnpm -s bench:av-offset   (vitest is only the TypeScript runner; stdout is the JSON).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { ffmpegPath, SyntheticPublisher } from '@roomcast/egress';
 import { AV_MARKS, beepOnsets, flashOnsets, markAnalysisFilters, pairOffsetsMs, parseMetadataLog } from '../packages/egress/src/synthetic/avMarks.js';
@@ -19,6 +18,7 @@ import { startRtmpServer } from '../test/support/rtmpServer.js';
 import { sleep } from './floor.js';
 import { READER_MARKER } from './firstFrame.js';
 import { machineInfo } from './machine.js';
+import { saveResult } from './results.js';
 
 const env = process.env;
 const config = {
@@ -121,9 +121,5 @@ test('a/v offset at the outputs', async () => {
     target_ms: 45,
     outputs,
   };
-  const json = JSON.stringify(result, null, 2);
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}av-offset-${result.started_at.replace(/[:.]/g, '-')}.json`, `${json}\n`);
-  process.stdout.write(`${json}\n`);
+  saveResult('av-offset', result, result.started_at);
 });

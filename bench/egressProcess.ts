@@ -5,8 +5,6 @@
  * the broadcast minus without it; the time from the API call until nginx publishes the stream; the
  * egress process's own memory. Output: JSON on stdout and in bench/results/.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { SyntheticPublisher } from '@roomcast/egress';
 import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
@@ -14,6 +12,7 @@ import { startRtmpServer } from '../test/support/rtmpServer.js';
 import { sleep } from './floor.js';
 import { machineInfo } from './machine.js';
 import { sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
+import { saveResult } from './results.js';
 
 const env = process.env;
 const config = {
@@ -92,9 +91,5 @@ test('egress process: child against inline', async () => {
       start_to_live_ms: { inline: mean('inline', 'start_to_live_ms'), child: mean('child', 'start_to_live_ms') },
     },
   };
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  const file = `${dir}egress-process-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
-  writeFileSync(file, JSON.stringify(result, null, 2));
-  console.log(JSON.stringify(result, null, 2));
+  saveResult('egress-process', result);
 });

@@ -5,8 +5,6 @@
  * shows, with parts (LL-HLS, `lowLatencyMode`) and without. Also the time from the API call to
  * `running`. Run: pnpm -s bench:hls   (vitest is only the TypeScript runner; stdout is the JSON).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { clockAgeMs, readClockBarcode, SyntheticPublisher } from '@roomcast/egress';
 import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
@@ -14,6 +12,7 @@ import { launchBrowser } from '../test/support/browser.js';
 import { sleep } from './floor.js';
 import { startLatencyPage } from './latencyPage.js';
 import { machineInfo } from './machine.js';
+import { saveResult } from './results.js';
 
 const env = process.env;
 const config = {
@@ -103,8 +102,5 @@ test('hls: glass-to-glass latency with and without parts', async () => {
     // stamp a little early, so these figures overstate the latency by that much, never understate it.
     runs,
   };
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}hls-${result.at.replace(/[:.]/g, '-')}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  saveResult('hls', result, result.at);
 });

@@ -6,9 +6,6 @@
  * (bench/floor.ts) measured right after, under the same host speed. See bench/README.md.
  * Run: pnpm -s bench:hls-cpu   (vitest is only the TypeScript runner; stdout is the JSON).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import type { Quality } from '@roomcast/protocol';
 import { qualityPreset, SyntheticPublisher } from '@roomcast/egress';
@@ -18,6 +15,7 @@ import { type FloorResult, measureFloor, sleep } from './floor.js';
 import { machineInfo } from './machine.js';
 import { classify, isEgressFfmpeg, type Kind } from './processKinds.js';
 import { machineBusySeconds, ProcWindow, sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
+import { loadAverages, saveResult } from './results.js';
 
 const env = process.env;
 const config = {
@@ -31,7 +29,7 @@ const config = {
 };
 const ROOM = 'bench-hls-cpu';
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
-const load = (): number[] => loadavg().map((n) => Number(n.toFixed(2)));
+const load = loadAverages;
 
 /** Every descendant of this process plus this process itself. */
 const collect = (): ProcSample[] => [...sampleDescendants(process.pid), sampleProcess(process.pid)!];
@@ -226,11 +224,7 @@ test('hls cpu benchmark', async () => {
     floors: runs.floors,
     targets: compare(runs),
   };
-  const json = JSON.stringify(result, null, 2);
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}hls-cpu-${result.started_at.replace(/[:.]/g, '-')}.json`, `${json}\n`);
-  process.stdout.write(`${json}\n`);
+  saveResult('hls-cpu', result, result.started_at);
   const left = sampleDescendants(process.pid).filter((s) => /ffmpeg|nginx/.test(s.cmdline));
   if (left.length) process.stderr.write(`[bench] processes left behind: ${left.map((s) => s.pid).join(' ')}\n`);
 });

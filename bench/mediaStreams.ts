@@ -9,9 +9,6 @@
  * The apps run in a child process (bench/appsProcess.ts), so their own parsing is not the server's CPU.
  * Run: pnpm -s bench:media-streams   (vitest is only the TypeScript runner; stdout is the JSON).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { SyntheticPublisher } from '@roomcast/egress';
 import { startTestServer } from '../apps/server/src/testServer.js';
@@ -23,6 +20,7 @@ import { machineInfo } from './machine.js';
 import { appId, type BenchContext, decoders, isDecoder, isPublisher, latencySummary, mediaApps, startStream, stopStream, waitFor } from './mediaStreamsContext.js';
 import { stallPhase } from './mediaStreamsStall.js';
 import { machineBusySeconds, ProcWindow, sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
+import { loadAverages, saveResult } from './results.js';
 
 const env = process.env;
 const config = {
@@ -34,7 +32,7 @@ const config = {
 const TARGETS = { latency_p95_ms: 150, cpu_cores: 0.3, decoder_processes: 4, extra_delay_p95_ms: 20, retained_allowance_mb: 1 };
 const ROOM = 'bench-media-streams';
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
-const load = (): number[] => loadavg().map((n) => Number(n.toFixed(2)));
+const load = loadAverages;
 
 /** Phase 1: beeping publishers, one app; the beeps from RTP at the worker to the app's client. */
 async function latencyPhase(ctx: BenchContext) {
@@ -206,11 +204,7 @@ test('media streams benchmark', async () => {
     ...results,
     targets: targets(results),
   };
-  const json = JSON.stringify(result, null, 2);
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}media-streams-${result.started_at.slice(0, 16).replace(/:/g, '-')}.json`, `${json}\n`);
-  process.stdout.write(`${json}\n`);
+  saveResult('media-streams', result, result.started_at);
   const left = sampleDescendants(process.pid).filter((s) => /ffmpeg|vitest/.test(s.cmdline));
   if (left.length) process.stderr.write(`[bench] processes left behind: ${left.map((s) => s.pid).join(' ')}\n`);
 });

@@ -8,15 +8,14 @@
  * second worker, fed with pipeToRouter. See bench/README.md.
  * Run: pnpm -s bench:sfu   (vitest is only the TypeScript runner; stdout is the JSON).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { test } from 'vitest';
 import { type ms, type Room, Sfu } from '@roomcast/sfu';
 import { addPlainSubscriber, type PlainSubscriber, until } from '../packages/sfu/src/testing/plainSubscriber.js';
 import { UdpSink, VP8_300KBPS, Vp8RtpSender, vp8RtpParameters } from '../packages/sfu/src/testing/rtpLoad.js';
 import { machineInfo } from './machine.js';
 import { machineBusySeconds, sampleProcess } from './procstat.js';
+import { loadAverages, saveResult } from './results.js';
 
 const env = process.env;
 const config = {
@@ -32,7 +31,7 @@ const config = {
 };
 const r3 = (n: number): number => Math.round(n * 1000) / 1000;
 const r5 = (n: number): number => Math.round(n * 100000) / 100000;
-const load = (): number[] => loadavg().map((n) => Number(n.toFixed(2)));
+const load = loadAverages;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string): void => void process.stderr.write(`[bench:sfu] ${line}\n`);
 
@@ -216,9 +215,5 @@ test('sfu benchmark', async () => {
       note: 'a phase stops at the first step over 1% loss; a figure equal to the largest step means the limit was not reached',
     },
   };
-  const json = JSON.stringify(result, null, 2);
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}sfu-${result.started_at.replace(/[:.]/g, '-')}.json`, `${json}\n`);
-  process.stdout.write(`${json}\n`);
+  saveResult('sfu', result, result.started_at);
 });

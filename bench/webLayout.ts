@@ -9,12 +9,11 @@
  * the web layout's captures (WEB_LAYOUT_CAPTURE), each on its own server, in that order (all by default).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { qualityPreset, SyntheticPublisher } from '@roomcast/egress';
@@ -22,6 +21,7 @@ import { startTestServer } from '../apps/server/src/testServer.js';
 import { startRtmpServer } from '../test/support/rtmpServer.js';
 import { machineInfo } from './machine.js';
 import { ProcWindow, sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
+import { saveResult } from './results.js';
 
 const env = process.env;
 const config = {
@@ -275,9 +275,5 @@ test('web layout vs headless-browser compositor', async () => {
     await rtmp.stop();
     await new Promise((resolve) => pages.close(resolve));
   }
-  const json = JSON.stringify(result, null, 2);
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}web-layout-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, `${json}\n`);
-  process.stdout.write(`${json}\n`);
+  saveResult('web-layout', result);
 });

@@ -10,7 +10,6 @@ import {
   type Quality,
   type RtmpBroadcastInfo,
   type StartRtmpBroadcastsBody,
-  compactLayout,
   normalizeLayout,
 } from '@roomcast/protocol';
 import { type RoomView, type RoomDirectory, TypedEmitter } from '@roomcast/sfu';
@@ -28,11 +27,12 @@ import { processTempRoot, removeStaleTempRoots } from './tempDirs.js';
 import { hlsOutput } from './live/hlsOutput.js';
 import { ROOM_CLOSED } from './live/liveStreamRequest.js';
 import { LiveStreamService } from './live/LiveStreamService.js';
-import { RecordingStore } from './recordings/RecordingStore.js';
+import type { RecordingStore } from './recordings/RecordingStore.js';
+import { recordingStoreFor } from './recordings/recordingStoreFor.js';
+import { egressStateOf } from './egressState.js';
 import type { MediaStreamService } from './media/MediaStreamService.js';
 import { createMediaStreamService } from './media/defaultSources.js';
 import { compositeSettings } from './composite/compositeSettings.js';
-import { S3Uploader } from './recordings/S3Uploader.js';
 import { checkWebLayout } from './web/checkWebLayout.js';
 import { WebLayout } from './web/WebLayout.js';
 import type { EgressServiceEvents, EgressServiceOptions } from './egressOptions.js';
@@ -90,14 +90,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     super();
     this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max, options.rtpSrtp === true);
     const hlsDir = options.hlsDir ?? join(tmpdir(), 'roomcast-hls');
-    this.recordings = new RecordingStore({
-      dir: options.recordingsDir ?? join(hlsDir, 'recordings'),
-      publicUrl: options.publicUrl,
-      signUrl: options.signUrl,
-      ffmpeg: ffmpegPath(),
-      log: (error, what) => this.safeEmit('backgroundError', error, what),
-      uploader: options.recordingsS3 && new S3Uploader({ ...options.recordingsS3, log: (error, what) => this.safeEmit('backgroundError', error, what) }),
-    });
+    this.recordings = recordingStoreFor(options, hlsDir, (error, what) => this.safeEmit('backgroundError', error, what));
     this.liveStreams = new LiveStreamService({
       hls: options.hls ?? hlsOutput,
       hlsDir,
@@ -227,7 +220,6 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     const context = { roomName: room.name, running: running && { relays: running.relays.values(), quality: running.quality }, relaysOnServer };
     checkBroadcastRequest(body, context, this.options);
   }
-
 
   /**
    * The room's composite for a new output: the running one, or one started for it. Another request
@@ -395,19 +387,12 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   }
 
   #publishState(room: RoomView): EgressState {
-    const composite = this.composites.get(room.name);
-    const live = [...(composite?.relays.values() ?? [])].map((r) => r.info());
-    const rtmps = [...this.#ended.list(room.name), ...live];
-    const liveStreams = this.liveStreams.listed(room.name);
-    room.egress = {
-      ...room.egress,
-      broadcasting: rtmps.some((r) => r.status !== 'failed' && r.status !== 'stopped') || this.liveStreams.keepsAlive(room.name),
-      layout: composite ? compactLayout(composite.layout) : null,
-      quality: composite?.quality ?? null,
-      rtmps,
-      live_streams: liveStreams,
-      media_streams: this.mediaStreams.listed(room.name),
-    };
+    room.egress = egressStateOf(room.name, {
+      composite: this.composites.get(room.name),
+      ended: this.#ended.list(room.name),
+      liveStreams: this.liveStreams,
+      mediaStreams: this.mediaStreams,
+    });
     if (!room.closed) this.safeEmit('state', room, room.egress);
     return room.egress;
   }

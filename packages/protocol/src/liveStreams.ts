@@ -7,6 +7,13 @@ import { LayoutSchema } from './layouts.js';
  * signaling `startLiveStream` / `stopLiveStream`). Playback is served under `/hls/:id/`.
  */
 
+/** An ABR ladder: 1 to 8 qualities, each at most once (a live stream's, or a room's default). */
+export const RenditionsSchema = z
+  .array(QualitySchema)
+  .min(1)
+  .max(8)
+  .refine((list) => new Set(list).size === list.length, { message: 'each rendition at most once' });
+
 /** Ids are 128 random bits in base64url: the id is the capability to watch, so it must not be guessable. */
 export const LiveStreamIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
 
@@ -29,12 +36,7 @@ export const StartLiveStreamBodySchema = z.strictObject({
    * The ABR ladder: which qualities to serve, each scaled from the composite (none above `quality`,
    * none in the other orientation: 409). Default: `quality` and each of 1080p, 720p, 360p below it.
    */
-  renditions: z
-    .array(QualitySchema)
-    .min(1)
-    .max(8)
-    .refine((list) => new Set(list).size === list.length, { message: 'each rendition at most once' })
-    .optional(),
+  renditions: RenditionsSchema.optional(),
   recording: LiveStreamRecordingOptionsSchema.optional(),
 });
 export type StartLiveStreamBody = z.infer<typeof StartLiveStreamBodySchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CapabilitySchema, QualitySchema, RoomNameSchema } from './common.js';
 import { LayoutSchema } from './layouts.js';
-import { LiveStreamRecordingOptionsSchema } from './liveStreams.js';
+import { LiveStreamRecordingOptionsSchema, RenditionsSchema } from './liveStreams.js';
 import { MediaAppIdSchema } from './mediaStreams.js';
 
 /*
@@ -22,12 +22,7 @@ export const RoomSettingsSchema = z.strictObject({
       hls: z
         .strictObject({
           quality: QualitySchema.optional(),
-          renditions: z
-            .array(QualitySchema)
-            .min(1)
-            .max(8)
-            .refine((list) => new Set(list).size === list.length, { message: 'each rendition at most once' })
-            .optional(),
+          renditions: RenditionsSchema.optional(),
           recording: LiveStreamRecordingOptionsSchema.optional(),
         })
         .optional(),

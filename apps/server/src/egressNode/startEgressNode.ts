@@ -34,8 +34,6 @@ export interface EgressNodeOptions {
   listen?: { host: string; port: number };
   /** Routes of its own before it listens (an egress node's `/internal/egress`). */
   extraRoutes?: (app: FastifyInstance, egress: EgressService) => void;
-  /** REDIS_URL's client, when the caller has one (an egress node registers with it too). */
-  redis?: Redis;
   /** What `/healthz` says of the cluster (an egress node's registry); default: not in one. */
   cluster?: () => 'off' | 'up' | 'down';
   logStream?: { write(line: string): void };
@@ -46,6 +44,8 @@ export interface EgressNode {
   egress: EgressService;
   /** http://127.0.0.1:port */
   url: string;
+  /** REDIS_URL's client (webhook queue), for whatever else of the node needs Redis; closed by close(). */
+  redis?: Redis;
   close(): Promise<void>;
 }
 
@@ -74,8 +74,7 @@ export async function startEgressNode(options: EgressNodeOptions): Promise<Egres
   await registerEgressRoutes(app, { config, auth, egress, assetUploads: new AssetUploadTickets(config.apiSecret) });
   options.extraRoutes?.(app, egress);
 
-  const ownRedis = options.redis === undefined && config.redisUrl !== undefined;
-  const redis = options.redis ?? (ownRedis ? createRedisClient(config.redisUrl!, app.log) : undefined);
+  const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, app.log);
   const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log, redis });
   wireEgressWebhooks(egress, webhooks);
   egress.on('event', (room, type, data) => options.notify.event(room.name, type, data));
@@ -93,6 +92,7 @@ export async function startEgressNode(options: EgressNodeOptions): Promise<Egres
     app,
     egress,
     url: `http://${hostPort(listen.host, port)}`,
+    redis,
     close: () =>
       (closing ??= (async () => {
         // Outputs first, so destinations see a clean end of stream rather than a cut.
@@ -100,7 +100,7 @@ export async function startEgressNode(options: EgressNodeOptions): Promise<Egres
         await app.close();
         await webhooks.close();
         await appWebhooks.close();
-        if (ownRedis) redis?.disconnect();
+        redis?.disconnect();
       })()),
   };
 }

@@ -3,7 +3,6 @@ import { CombinedDirectory, type EgressService, localEgressCommands, mirrorRoomF
 import { ClusterStatus } from '../cluster/ClusterStatus.js';
 import { type Cluster, startCluster } from '../cluster/startCluster.js';
 import type { Config } from '../config.js';
-import { createRedisClient } from '../webhooks/redisClient.js';
 import { isInternalRequest } from './internalAuth.js';
 import { type EgressNode, startEgressNode } from './startEgressNode.js';
 import { wsPipe } from './wsPipe.js';
@@ -33,7 +32,8 @@ export async function startEgressRole(config: Config): Promise<EgressRole> {
     listen: { host: config.host, port: config.port },
     extraRoutes: (app, egress) => acceptSfuNodes(app, egress, rooms, config.apiSecret),
   });
-  const redis = createRedisClient(config.redisUrl!, node.app.log);
+  // The node's one Redis connection (its webhook queue) also carries its registry entry.
+  const redis = node.redis!;
   const port = Number(new URL(node.url).port);
   const cluster = startCluster(config, { redis, status, port, load: () => ({ rooms: rooms.rooms.size, composites: node.egress.composites.size }), log: node.app.log });
   return {
@@ -42,7 +42,6 @@ export async function startEgressRole(config: Config): Promise<EgressRole> {
     close: async () => {
       await cluster.close();
       await node.close();
-      redis.disconnect();
     },
   };
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveStreamActor } from '@roomcast/protocol';
@@ -6,7 +6,7 @@ import type { RtpTap, Sfu } from '@roomcast/sfu';
 import type { EgressService } from '../EgressService.js';
 import { SyntheticPublisher } from '../synthetic/SyntheticPublisher.js';
 import { startTestEgress, type TestEgress } from '../testing/testEgress.js';
-import { meanSaturation, probeVideo } from '../testing/probeVideo.js';
+import { joinRendition, meanSaturation, probeVideo } from '../testing/probeVideo.js';
 
 const API: LiveStreamActor = { type: 'api', identity: null };
 
@@ -47,9 +47,7 @@ describe('SRTP taps', () => {
       const dir = join(test!.hlsDir, 'recordings', stream.id, '360p');
       await expect.poll(async () => (await readdir(dir).catch(() => [])).filter((f) => f.startsWith('seg')).length, { timeout: 15_000 }).toBeGreaterThan(1);
       await egress.liveStreams.stop(stream.id, API);
-      const segments = (await readdir(dir)).filter((f) => f.startsWith('seg')).sort();
-      const joined = join(test!.hlsDir, 'joined.mp4');
-      await writeFile(joined, Buffer.concat(await Promise.all(['init.mp4', ...segments].map((f) => readFile(join(dir, f))))));
+      const joined = await joinRendition(dir, join(test!.hlsDir, 'joined.mp4'));
       const probed = await probeVideo(joined);
       expect(probed).toMatchObject({ codec_name: 'h264', width: 640 });
       expect(Number(probed.nb_read_frames)).toBeGreaterThan(10);

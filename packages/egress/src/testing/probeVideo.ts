@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ffmpegPath, ffprobePath } from '../ffmpeg/ffmpegPath.js';
 
@@ -25,4 +27,11 @@ export async function meanSaturation(file: string): Promise<number> {
   const values = [...stderr.matchAll(/SATAVG=([\d.]+)/g)].map((m) => Number(m[1]));
   const last = values.slice(-10);
   return last.reduce((a, b) => a + b, 0) / Math.max(1, last.length);
+}
+
+/** A recorded HLS rendition's fMP4 pieces (init segment, then every segment) joined into one file ffprobe reads. */
+export async function joinRendition(dir: string, into: string): Promise<string> {
+  const segments = (await readdir(dir)).filter((f) => f.startsWith('seg')).sort();
+  await writeFile(into, Buffer.concat(await Promise.all(['init.mp4', ...segments].map((f) => readFile(join(dir, f))))));
+  return into;
 }
