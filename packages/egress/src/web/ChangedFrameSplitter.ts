@@ -16,6 +16,11 @@ export class ChangedFrameSplitter {
     this.#back = Buffer.allocUnsafe(frameSize);
   }
 
+  /** The last frame handed out (or held back as unchanged since). */
+  get current(): Buffer | undefined {
+    return this.#front;
+  }
+
   /** The newest whole frame of the chunk when it differs from the last one returned; else undefined. */
   push(chunk: Buffer): Buffer | undefined {
     let changed: Buffer | undefined;

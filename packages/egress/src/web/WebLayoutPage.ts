@@ -31,6 +31,8 @@ export interface WebLayoutPageEvents extends Record<string, unknown[]> {
   frame: [jpeg: Buffer];
   /** The page called `window.roomcast.ready()`. */
   ready: [];
+  /** The page loaded and has painted (two animation frames after its load): it is worth showing. */
+  painted: [];
   /** The page cannot be shown any more (or asked to end): the output fails with this reason. Once. */
   failed: [reason: string];
 }
@@ -56,6 +58,8 @@ export class WebLayoutPage extends TypedEmitter<WebLayoutPageEvents> {
   #stopped = false;
   /** Requests of the page refused because their origin is not allowed. */
   blocked = 0;
+  /** The page loaded and painted (`painted` was emitted). */
+  painted = false;
 
   private constructor(
     readonly options: WebLayoutPageOptions,
@@ -111,6 +115,11 @@ export class WebLayoutPage extends TypedEmitter<WebLayoutPageEvents> {
     if (!response) throw new Error('no response');
     if (response.status() >= 400) throw new Error(`HTTP ${response.status()}`);
     if (!('x' in this.output)) await this.#screencast(context, page);
+    // On a display nothing says when the loaded page reached the screen: two animation frames do.
+    else await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    if (this.#stopped) return;
+    this.painted = true;
+    this.safeEmit('painted');
   }
 
   /**

@@ -28,6 +28,8 @@ const XVFB_START_TIMEOUT_MS = 10_000;
  */
 export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements PageCapture {
   latest: YuvFrame | undefined;
+  /** Whether the page has painted: grabs before it are dropped. */
+  showing = false;
   #failed = false;
   #stopped = false;
 
@@ -60,8 +62,13 @@ export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements P
           stdout: {
             bufferBytes: READ_BUFFER_BYTES,
             onData: (bytes) => {
-              const data = splitter.push(bytes);
-              if (data && target.capture) target.capture.latest = { width, height, data };
+              const changed = splitter.push(bytes);
+              const capture = target.capture;
+              // What the display showed before the page painted (a blank window) is never shown; the
+              // first picture after it is, changed or not (a still page repeats the one it painted).
+              if (!capture?.showing) return;
+              const data = changed ?? (capture.latest ? undefined : splitter.current);
+              if (data) capture.latest = { width, height, data };
             },
           },
         },
@@ -78,6 +85,10 @@ export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements P
 
   #wire(): void {
     this.page.on('failed', (reason) => this.#fail(reason));
+    // One grab interval after the page painted, the next grab holds it.
+    const show = (): void => void setTimeout(() => (this.showing = true), this.page.options.frameIntervalMs);
+    if (this.page.painted) show();
+    else this.page.once('painted', show);
     this.grabber.once('exit', (exit) => {
       if (!exit.expected) this.#fail(`the layout page's capture exited: ${exit.stderr.slice(-1)[0] ?? exit.code}`);
     });
