@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticPublisher } from '@roomcast/egress';
-import type { EgressState } from '@roomcast/protocol';
+import type { EgressState, LiveStreamInfo } from '@roomcast/protocol';
 import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
 import { type RedisTestServer, startRedisTestServer } from '../apps/server/src/webhooks/redisTestServer.js';
 import { probeStream } from './support/ffprobe.js';
@@ -11,8 +11,10 @@ import { sleep, waitFor } from './support/ports.js';
 import { descendantsOf } from './support/processes.js';
 import { type RtmpServer, startRtmpServer } from './support/rtmpServer.js';
 import { killOrphans, type ServerProcess, startServerProcess } from './support/serverProcess.js';
+import { startWebhookReceiver, type WebhookReceiver } from './support/webhookReceiver.js';
 
 const KEY = 'noded-key';
+const WEBHOOK_SECRET = 'whsec_egress_nodes_0123456789abcdef';
 const SECRET = { ROOMCAST_API_KEY: 'cluster-test-key', ROOMCAST_API_SECRET: 'cluster-test-secret-0123456789abcdef' };
 
 /**
@@ -26,6 +28,7 @@ describe('egress on its own nodes, found through Redis', () => {
   let sfu: TestServer;
   /** A second SFU node: the room lives on `sfu`, requests for it may come here. */
   let other: TestServer;
+  let hooks: WebhookReceiver;
   const nodes = new Map<string, ServerProcess>();
   const isLive = async () => (await rtmp.liveStreams()).includes(KEY);
   const nodeInUse = (): string | undefined => sfu.egressLink?.endpoint?.nodeId;
@@ -49,9 +52,10 @@ describe('egress on its own nodes, found through Redis', () => {
     dir = await mkdtemp(join(tmpdir(), 'roomcast-egress-nodes-'));
     redis = await startRedisTestServer();
     rtmp = await startRtmpServer();
+    hooks = await startWebhookReceiver(WEBHOOK_SECRET);
     await startEgressNode('egress-a', 0);
     await startEgressNode('egress-b', 1);
-    sfu = await startTestServer({ ...SECRET, ROOMCAST_ROLE: 'sfu', NODE_ID: 'sfu-1', REDIS_URL: redis.url });
+    sfu = await startTestServer({ ...SECRET, ROOMCAST_ROLE: 'sfu', NODE_ID: 'sfu-1', REDIS_URL: redis.url, WEBHOOK_URLS: hooks.url, WEBHOOK_SECRET });
     other = await startTestServer({ ...SECRET, ROOMCAST_ROLE: 'sfu', NODE_ID: 'sfu-2', REDIS_URL: redis.url });
     await sfu.egressLink!.ready(20_000);
     await sfu.api('/v1/rooms', { method: 'POST', body: { name: 'show' } });
@@ -69,6 +73,7 @@ describe('egress on its own nodes, found through Redis', () => {
       killOrphans(orphans);
     }
     await rtmp?.stop();
+    await hooks?.close();
     await redis?.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -89,8 +94,11 @@ describe('egress on its own nodes, found through Redis', () => {
       expect((await probeStream(rtmp.rtmpUrl(KEY), { analyzeDurationMs: 3000 })).video).toMatchObject({ codec: 'h264', width: 640, height: 360 });
       // The encoder runs on the egress node, not in the SFU's process.
       expect(descendantsOf(nodes.get(first!)!.pid).some((p) => p.name === 'ffmpeg')).toBe(true);
-      // Its other routes answer through the SFU node.
-      expect((await sfu.api('/v1/rooms/show/live_streams')).status).toBe(200);
+      // Its other routes answer through the SFU node: a live stream of the same composite.
+      const started = await sfu.api('/v1/rooms/show/live_streams', { method: 'POST', body: { renditions: ['360p'] } });
+      expect(started.status, await started.clone().text()).toBe(201);
+      const live = (await started.json()) as LiveStreamInfo;
+      expect(await waitFor(async () => (await stateOf()).live_streams.some((l) => l.id === live.id && l.status === 'running'), 15_000)).toBe(true);
 
       const killed = nodes.get(first!)!;
       const orphans = descendantsOf(killed.pid);
@@ -109,6 +117,11 @@ describe('egress on its own nodes, found through Redis', () => {
       expect(nodeInUse()).not.toBe(first);
       expect((await probeStream(rtmp.rtmpUrl(KEY), { analyzeDurationMs: 3000 })).video).toMatchObject({ codec: 'h264', width: 640, height: 360 });
       await expect.poll(async () => (await stateOf()).rtmps.map((r) => [r.name, r.status]), { timeout: 10_000 }).toEqual([['main', 'live']]);
+      // Its live stream's files were on the lost node: it fails, and the SFU says so (webhook, signed).
+      const failed = () => hooks.received.find((h) => h.event.type === 'live_stream.failed' && (h.event.data.live_stream as LiveStreamInfo).id === live.id);
+      expect(await waitFor(() => failed() !== undefined, 5000)).toBe(true);
+      expect(failed()!.signatureValid).toBe(true);
+      expect(failed()!.event.data).toMatchObject({ reason: 'the egress node running it was lost', live_stream: { status: 'failed', error: 'the egress node running it was lost' } });
       // The room never noticed: its participant and producers are where they were.
       expect(sfu.sfu.room('show').participants.has(publisher.participant.id)).toBe(true);
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticPublisher } from '@roomcast/egress';
 import { type AudioData, MediaStreamClient } from '@roomcast/media-stream-client';
-import type { EgressState, MediaStreamInfo } from '@roomcast/protocol';
+import type { EgressState, LiveStreamInfo, MediaStreamInfo } from '@roomcast/protocol';
 import type { Room } from '@roomcast/sfu';
 import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
 import { probeStream } from './support/ffprobe.js';
@@ -11,6 +11,7 @@ import { type RtmpServer, startRtmpServer } from './support/rtmpServer.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhookReceiver.js';
 
 const KEY = 'isolated-key';
+const SERVER_WEBHOOK_SECRET = 'whsec_egress_process_0123456789abcdef';
 const APP = { id: 'notes', client_id: 'notes-client-id', client_secret: 'notes_client_secret_0123456789' };
 
 /** PlainTransports on the room's main router: the publisher's two, plus one per egress tap. */
@@ -25,6 +26,8 @@ async function plainTransports(room: Room): Promise<number> {
 describe('the egress in its own process', () => {
   let rtmp: RtmpServer;
   let hooks: WebhookReceiver;
+  /** The server's own webhooks (WEBHOOK_URLS), apart from the app's. */
+  let serverHooks: WebhookReceiver;
   let server: TestServer;
   let room: Room;
   let publisher: SyntheticPublisher;
@@ -32,13 +35,24 @@ describe('the egress in its own process', () => {
   const stateOf = async (): Promise<EgressState> => ((await (await server.api('/v1/rooms/iso')).json()) as { room: { egress: EgressState } }).room.egress;
   const ffmpegUnder = (pid: number | undefined) => (pid === undefined ? [] : descendantsOf(pid).filter((p) => p.name === 'ffmpeg'));
   const isLive = async () => (await rtmp.liveStreams()).includes(KEY);
+  let live: LiveStreamInfo;
+  const mediaPlaylist = async (): Promise<string> => {
+    const response = await fetch(`${server.url}/hls/${live.id}/360p/index.m3u8`);
+    return response.ok ? response.text() : '';
+  };
+  const segmentsIn = (playlist: string): string[] => playlist.match(/^seg\d+\.m4s$/gm) ?? [];
+  const listedS = (playlist: string): number => [...playlist.matchAll(/^#EXTINF:([\d.]+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  let beforeKill = '';
 
   beforeAll(async () => {
     rtmp = await startRtmpServer();
     hooks = await startWebhookReceiver(APP.client_secret);
+    serverHooks = await startWebhookReceiver(SERVER_WEBHOOK_SECRET);
     server = await startTestServer({
       EGRESS_PROCESS: 'child',
       EGRESS_RETRY_BASE_MS: '200',
+      WEBHOOK_URLS: serverHooks.url,
+      WEBHOOK_SECRET: SERVER_WEBHOOK_SECRET,
       MEDIA_APPS: JSON.stringify([{ ...APP, webhook_url: hooks.url, allow: ['audio'] }]),
     });
     await server.api('/v1/rooms', { method: 'POST', body: { name: 'iso' } });
@@ -50,6 +64,7 @@ describe('the egress in its own process', () => {
     await publisher?.stop();
     await server?.close();
     await hooks?.close();
+    await serverHooks?.close();
     await rtmp?.stop();
   });
 
@@ -104,8 +119,16 @@ describe('the egress in its own process', () => {
     expect((await server.api(`/v1/media_streams/${stream.id}/stop`, { method: 'POST' })).status).toBe(200);
   });
 
+  it('a recorded live stream of the same composite plays through the SFU port', async () => {
+    const response = await server.api('/v1/rooms/iso/live_streams', { method: 'POST', body: { renditions: ['360p'], recording: { hls_vod: true, mp4: true } } });
+    expect(response.status, await response.clone().text()).toBe(201);
+    live = (await response.json()) as LiveStreamInfo;
+    expect(await waitFor(async () => segmentsIn(await mediaPlaylist()).length >= 2, 20_000)).toBe(true);
+  });
+
   it('a killed egress process leaves the room alone, comes back, and the broadcast resumes at the destination', async () => {
     const pid = childPid()!;
+    beforeKill = await mediaPlaylist();
     const own = new Set([publisher.video!.transport.id, publisher.audio!.transport.id]);
     const taps = (await room.router.dump()).transportIds.filter((id: string) => !own.has(id));
     expect(taps.length).toBeGreaterThanOrEqual(2);
@@ -128,6 +151,39 @@ describe('the egress in its own process', () => {
       ['main', 'live', { type: 'api', identity: null }],
     ]);
     expect(server.egressLink?.losses).toBe(1);
+  });
+
+  it('the live stream goes on in the new process: same URL, the earlier segments, a discontinuity, live_stream.resumed', async () => {
+    const earlier = segmentsIn(beforeKill);
+    // Two segments of the new process's own after the discontinuity.
+    const resumed = (playlist: string) => playlist.split('#EXT-X-DISCONTINUITY\n')[1] ?? '';
+    expect(await waitFor(async () => segmentsIn(resumed(await mediaPlaylist())).length >= 2, 20_000)).toBe(true);
+    const playlist = await mediaPlaylist();
+    expect(segmentsIn(playlist).slice(0, earlier.length)).toEqual(earlier);
+    expect(playlist).toContain(`${earlier.at(-1)}\n`);
+    expect(playlist).toMatch(/#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init1\.mp4"\n/);
+    // What the earlier process wrote is still served, through the SFU's port, by the new one.
+    expect((await fetch(`${server.url}/hls/${live.id}/360p/${earlier[0]}`)).status).toBe(200);
+    expect((await fetch(`${server.url}/hls/${live.id}/master.m3u8`)).status).toBe(200);
+    const info = (await (await server.api(`/v1/live_streams/${live.id}`)).json()) as LiveStreamInfo;
+    expect(info).toMatchObject({ status: 'running', started_at: live.started_at ?? info.started_at, created_at: live.created_at });
+    const resumedHook = () => serverHooks.received.find((h) => h.event.type === 'live_stream.resumed' && (h.event.data.live_stream as LiveStreamInfo).id === live.id);
+    expect(await waitFor(() => resumedHook() !== undefined, 10_000)).toBe(true);
+    expect(resumedHook()!.signatureValid).toBe(true);
+  });
+
+  it('its recording keeps both processes\' media: one MP4 as long as every listed segment', async () => {
+    const stopped = (await (await server.api(`/v1/live_streams/${live.id}/stop`, { method: 'POST' })).json()) as LiveStreamInfo;
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.recording.assets.map((a) => a.type).sort()).toEqual(['hls_vod', 'mp4']);
+    const vod = await (await fetch(`${server.url}/recordings/${live.id}/360p/index.m3u8`)).text();
+    expect(vod).toContain('#EXT-X-DISCONTINUITY\n');
+    const listed = listedS(vod);
+    expect(listed).toBeGreaterThan(listedS(beforeKill));
+    const mp4 = stopped.recording.assets.find((a) => a.type === 'mp4')!;
+    const probe = await probeStream(new URL(mp4.url, server.url).toString(), { analyzeDurationMs: 3000 });
+    expect(probe.video).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+    expect(mp4.duration_s).toBeGreaterThanOrEqual(listed * 0.9);
   });
 
   it('stop-all ends the broadcast; closing the server ends the egress process and everything under it', async () => {

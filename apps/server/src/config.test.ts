@@ -23,6 +23,9 @@ describe('loadConfig', () => {
       ROOM_EMPTY_TIMEOUT_S: '60',
       DEMO_ROOM_CREATE_MAX: '5',
       DEMO_MAX_ROOMS: '7',
+      EGRESS_RTP_LISTEN_IP: '10.0.4.7',
+      EGRESS_RTP_ANNOUNCED_IP: '198.51.100.2',
+      EGRESS_TAP_LISTEN_IP: '10.0.4.8',
     });
     expect(config).toMatchObject({
       port: 4000,
@@ -32,7 +35,9 @@ describe('loadConfig', () => {
       roomAutoCreate: false,
       roomEmptyTimeoutMs: 60_000,
       demo: { moderators: true, maxRooms: 7, roomCreatesPerHour: 5 },
+      egress: { rtpListenIp: '10.0.4.7', rtpAnnouncedIp: '198.51.100.2', tapListenIp: '10.0.4.8' },
     });
+    expect(loadConfig({}).egress).toMatchObject({ rtpListenIp: '127.0.0.1', rtpAnnouncedIp: undefined, tapListenIp: '127.0.0.1' });
   });
 
   it('closes empty rooms after 5 minutes by default, and the demo never takes the last room slot', () => {
@@ -54,6 +59,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ RTC_MIN_PORT: '5000', RTC_MAX_PORT: '4000' })).toThrow(/RTC_MIN_PORT/);
     expect(() => loadConfig({ ROOMCAST_API_SECRET: 'short' })).toThrow(/ROOMCAST_API_SECRET/);
+    expect(() => loadConfig({ EGRESS_RTP_LISTEN_IP: 'egress.local' })).toThrow(/EGRESS_RTP_LISTEN_IP/);
   });
 
   describe('dev credentials on a public address', () => {

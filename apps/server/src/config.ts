@@ -63,6 +63,15 @@ const EnvSchema = z.object({
   EGRESS_PROCESS: z.enum(['child', 'inline']).default('child'),
   /** The SFU encrypts the RTP it taps for the egress (SRTP, AES_CM_128_HMAC_SHA1_80; FFmpeg checks every packet): on for RTP that crosses a network. */
   EGRESS_RTP_SRTP: bool.default(false),
+  /**
+   * Where the egress's decoders receive the SFU's RTP (EGRESS_RTP_*_PORT): loopback unless the
+   * egress runs on another host than its SFU nodes (then an address they reach, with EGRESS_RTP_SRTP).
+   */
+  EGRESS_RTP_LISTEN_IP: z.ipv4().default('127.0.0.1'),
+  /** The address SFU nodes send that RTP to (behind NAT, or with a listen address of 0.0.0.0); default the listen address. */
+  EGRESS_RTP_ANNOUNCED_IP: z.ipv4().optional(),
+  /** The local address an SFU node sends egress RTP from (its taps' PlainTransports): one that reaches its egress nodes. */
+  EGRESS_TAP_LISTEN_IP: z.ipv4().default('127.0.0.1'),
   EGRESS_MAX_TILES: z.coerce.number().int().min(1).max(64).default(16),
   EGRESS_MAX_DECODERS_PER_COMPOSITE: z.coerce.number().int().min(1).max(128).default(24),
   EGRESS_RETRY_LIMIT: z.coerce.number().int().min(0).default(5),
@@ -145,6 +154,11 @@ export interface Config {
     process: 'child' | 'inline';
     /** EGRESS_RTP_SRTP */
     rtpSrtp: boolean;
+    /** EGRESS_RTP_LISTEN_IP, EGRESS_RTP_ANNOUNCED_IP */
+    rtpListenIp: string;
+    rtpAnnouncedIp?: string;
+    /** EGRESS_TAP_LISTEN_IP (the SFU's side) */
+    tapListenIp: string;
     /** Tiles a layout shows at most, and FFmpeg decoders (video and audio) per composite. */
     maxTiles: number;
     maxDecodersPerComposite: number;
@@ -265,6 +279,9 @@ function egressConfig(e: Env, recordingsDir: string, assetsDir: string): Config[
     maxComposites: e.EGRESS_MAX_COMPOSITES,
     process: e.EGRESS_PROCESS,
     rtpSrtp: e.EGRESS_RTP_SRTP,
+    rtpListenIp: e.EGRESS_RTP_LISTEN_IP,
+    rtpAnnouncedIp: e.EGRESS_RTP_ANNOUNCED_IP,
+    tapListenIp: e.EGRESS_TAP_LISTEN_IP,
     maxTiles: e.EGRESS_MAX_TILES,
     maxDecodersPerComposite: e.EGRESS_MAX_DECODERS_PER_COMPOSITE,
     retryLimit: e.EGRESS_RETRY_LIMIT,

@@ -121,6 +121,7 @@ function createSfu(config: Config, roomTypes: RoomTypes): Promise<Sfu> {
       listenIps: [{ ip: config.rtc.listenIp, announcedIp: config.rtc.announcedIp }],
       initialAvailableOutgoingBitrate: 1_000_000,
       mediaTimeoutMs: config.mediaTimeoutMs,
+      tapListenIp: config.egress.tapListenIp,
     },
     maxRooms: config.maxRooms,
     consumersPerWorker: config.consumersPerWorker,

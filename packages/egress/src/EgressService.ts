@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AppError,
+  compactLayout,
   type EgressState,
   type Layout,
   type LayoutSpec,
   type LiveStreamActor,
   type Quality,
+  type RecordingInfo,
   type RtmpBroadcastInfo,
   type StartRtmpBroadcastsBody,
   normalizeLayout,
@@ -88,7 +90,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     readonly options: EgressServiceOptions,
   ) {
     super();
-    this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max, options.rtpSrtp === true);
+    this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max, { srtp: options.rtpSrtp === true, listenIp: options.rtpListenIp, announcedIp: options.rtpAnnouncedIp });
     const hlsDir = options.hlsDir ?? join(tmpdir(), 'roomcast-hls');
     this.recordings = recordingStoreFor(options, hlsDir, (error, what) => this.safeEmit('backgroundError', error, what));
     this.liveStreams = new LiveStreamService({
@@ -106,6 +108,10 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
         event: (room, type, data) => this.safeEmit('event', room, type, data),
         own: (task, what) => this.#own(task, what),
         recovered: (liveStream) => this.safeEmit('liveStreamRecovered', liveStream),
+        layoutOf: (room) => {
+          const composite = this.composites.get(room.name);
+          return composite && compactLayout(composite.layout);
+        },
       },
     });
     this.mediaStreams = createMediaStreamService(options.mediaStreams, this.#ports, {
@@ -119,8 +125,12 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     void drawtextSupport(ffmpegPath()).catch(() => undefined);
     // What a crashed server left in the temp directory (SDP files, labels) goes now.
     this.#own(removeStaleTempRoots(), 'remove temp directories of crashed servers');
-    // Recordings a crash left unfinished are closed and remuxed now (recording.ready, with the reason).
-    this.#own(this.recordings.recover((recording) => this.safeEmit('recordingRecovered', recording)), 'recover recordings');
+    // Recordings a crash left unfinished are closed and remuxed now (recording.ready, with the
+    // reason), except those whose live streams resume (a new egress process in child mode).
+    const ready = (recording: RecordingInfo): void => void this.safeEmit('recordingRecovered', recording);
+    // Read now, so that earlier recordings are listed at once; finished once live streams are read.
+    this.#own(this.recordings.load(), 'read the recordings');
+    this.#own(this.liveStreams.recovery.then((resumed) => this.recordings.recover(ready, resumed)), 'recover recordings');
   }
 
   /** `by`: who asked (`started_by` of each destination); the quality and layout fall back to the room's settings. */
@@ -188,6 +198,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     if (!composite || composite.stopped) throw new AppError('egress_not_found', `room ${roomName} has no broadcast or live stream running`);
     const spec = normalizeLayout(layout);
     if (!sameLayout(spec, composite.layout)) composite.setLayout(spec);
+    this.liveStreams.layoutChanged(room);
     return this.#publishState(room);
   }
 
@@ -239,7 +250,10 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     request.claim?.();
     const layout = wanted.layout && normalizeLayout(wanted.layout);
     if (!running) return this.#startComposite(room, layout ?? normalizeLayout('grid'), wanted.quality);
-    if (layout && !sameLayout(layout, running.layout)) running.setLayout(layout);
+    if (layout && !sameLayout(layout, running.layout)) {
+      running.setLayout(layout);
+      this.liveStreams.layoutChanged(room);
+    }
     return running;
   }
 

@@ -15,6 +15,10 @@ export interface EgressServiceOptions {
   rtpPorts: { min: number; max: number };
   /** EGRESS_RTP_SRTP: the SFU encrypts every tap (SRTP), as it must for a receiver on another host. */
   rtpSrtp?: boolean;
+  /** EGRESS_RTP_LISTEN_IP: where decoders receive the SFU's RTP (default 127.0.0.1). */
+  rtpListenIp?: string;
+  /** EGRESS_RTP_ANNOUNCED_IP: where the SFU sends it (default the listen address). */
+  rtpAnnouncedIp?: string;
   maxDestinationsPerRoom: number;
   maxDestinationsPerServer: number;
   maxComposites: number;

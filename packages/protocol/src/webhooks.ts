@@ -12,6 +12,8 @@ export const WebhookEventTypeSchema = z.enum([
   'live_stream.started',
   'live_stream.stopped',
   'live_stream.failed',
+  /** The egress process running it died and a new one goes on with it (the playlist has a discontinuity). */
+  'live_stream.resumed',
   'recording.ready',
   'media_stream.started',
   'media_stream.state_updated',

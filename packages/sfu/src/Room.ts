@@ -225,7 +225,7 @@ export class Room extends TypedEmitter<RoomEvents> implements RoomView {
   /** The egress's request (RoomView): one producer's RTP to `target`, from the main router (it holds every producer). */
   async openTap(producerId: string, target: RtpTarget): Promise<RtpTap> {
     this.#assertOpen();
-    return openRtpTap(this.router, producerId, target);
+    return openRtpTap(this.router, producerId, target, this.webRtc.tapListenIp);
   }
 
   async producerBytesReceived(producerId: string): Promise<number | undefined> {

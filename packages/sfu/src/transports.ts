@@ -7,6 +7,8 @@ export interface WebRtcSettings {
   initialAvailableOutgoingBitrate: number;
   /** How long a transport may stay ICE-disconnected / DTLS-failed before its participant is removed. */
   mediaTimeoutMs: number;
+  /** The address egress taps (PlainTransports) send from: one that reaches the egress (default loopback). */
+  tapListenIp?: string;
 }
 
 export type Direction = 'send' | 'recv';

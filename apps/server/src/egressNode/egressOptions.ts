@@ -18,6 +18,8 @@ export function egressOptions(config: Config, wiring: EgressWiring): EgressServi
   return {
     rtpPorts: config.egress.rtpPorts,
     rtpSrtp: config.egress.rtpSrtp,
+    rtpListenIp: config.egress.rtpListenIp,
+    rtpAnnouncedIp: config.egress.rtpAnnouncedIp,
     maxDestinationsPerRoom: config.egress.maxDestinationsPerRoom,
     maxDestinationsPerServer: config.egress.maxDestinations,
     maxComposites: config.egress.maxComposites,

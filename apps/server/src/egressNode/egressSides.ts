@@ -58,29 +58,43 @@ export function inlineEgress(config: Config, sfu: Sfu, auth: Auth, appLog: { cur
 
 /** ROOMCAST_ROLE=sfu: the egress runs on egress nodes found in the registry; they send their own webhooks. */
 export function nodeEgress(config: Config, sfu: Sfu, appLog: { current?: FastifyBaseLogger }, registry: () => NodeRegistry | undefined): EgressSide {
-  return linkedEgress(sfu, appLog, nodeConnector({ registry, apiSecret: config.apiSecret }), true);
+  return linkedEgress(sfu, appLog, nodeConnector({ registry, apiSecret: config.apiSecret }), { lenientStart: true, liveStreamsResume: false });
 }
 
 /** EGRESS_PROCESS=child: the egress process sends its own webhooks; the SFU sends the rooms'. */
 export function childEgress(config: Config, sfu: Sfu, appLog: { current?: FastifyBaseLogger }, port: () => number): EgressSide {
-  return linkedEgress(sfu, appLog, childConnector({ sfuPort: port, env: { ...process.env, ...config.env } }));
+  return linkedEgress(sfu, appLog, childConnector({ sfuPort: port, env: { ...process.env, ...config.env } }), { liveStreamsResume: true });
+}
+
+export interface LinkedEgressOptions {
+  /** Egress nodes may all be away at start (the SFU serves its rooms meanwhile); a child must start. */
+  lenientStart?: boolean;
+  /**
+   * The next egress goes on with the live streams of a lost one (a child process on the same disk
+   * resumes them from their files); egress nodes cannot (the files were on the lost node): those
+   * live streams fail, and the SFU says so.
+   */
+  liveStreamsResume: boolean;
 }
 
 /**
  * An egress reached through a link (a child process, or egress nodes): RTMP broadcasts are kept by
  * the SFU (BroadcastJobs) so that the next egress resumes them when one is lost.
  */
-export function linkedEgress(sfu: Sfu, appLog: { current?: FastifyBaseLogger }, connect: EgressConnector, lenientStart = false): EgressSide {
+export function linkedEgress(sfu: Sfu, appLog: { current?: FastifyBaseLogger }, connect: EgressConnector, options: LinkedEgressOptions): EgressSide {
   const notify = egressNotifier(sfu);
   const log = (): FastifyBaseLogger => appLog.current!;
-  const book: { jobs?: BroadcastJobs } = {};
+  const book: { jobs?: BroadcastJobs; webhooks?: WebhookSender } = {};
   const link = new EgressLink({
     sfu,
     connect,
     notify,
     log,
-    lenientStart,
-    onLost: () => onEgressLost(sfu, book.jobs!, notify),
+    lenientStart: options.lenientStart ?? false,
+    onLost: () => {
+      if (!options.liveStreamsResume) failLiveStreams(sfu, notify, book.webhooks);
+      onEgressLost(sfu, book.jobs!, notify);
+    },
     onReplaced: () => void book.jobs!.resume((room, error) => log().warn({ room, err: error }, 'a broadcast did not resume after the egress was replaced')),
   });
   const jobs = new BroadcastJobs(link.commands);
@@ -96,12 +110,29 @@ export function linkedEgress(sfu: Sfu, appLog: { current?: FastifyBaseLogger }, 
     appEgress: { remote: forwarding },
     link,
     wire: (webhooks) => {
+      book.webhooks = webhooks;
       wireRoomWebhooks(sfu, webhooks);
       return async () => undefined;
     },
     start: () => link.start(),
     close: () => link.close(),
   };
+}
+
+/** Why a live stream ended with the egress node that ran it (users see this phrase). */
+export const EGRESS_NODE_LOST = 'the egress node running it was lost';
+
+/** The lost egress node's live streams cannot go on elsewhere: each fails, with a room event and a webhook. */
+function failLiveStreams(sfu: Sfu, notify: EgressNotifier, webhooks: WebhookSender | undefined): void {
+  const stoppedAt = new Date().toISOString();
+  for (const room of sfu.rooms.values()) {
+    for (const stream of room.egress.live_streams) {
+      if (stream.status === 'stopped' || stream.status === 'failed') continue;
+      const data = { live_stream: { ...stream, status: 'failed' as const, stopped_at: stoppedAt, error: EGRESS_NODE_LOST }, reason: EGRESS_NODE_LOST };
+      notify.event(room.name, 'live_stream.failed', data);
+      webhooks?.send('live_stream.failed', room.name, data);
+    }
+  }
 }
 
 /** What a lost egress ran is gone: rooms say so (their RTMP broadcasts come back as the next one starts). */

@@ -2,7 +2,7 @@
 /** The SDP file, then RTP over UDP, SRTP when the SDP carries a key (EGRESS_RTP_SRTP). */
 export const SDP_PROTOCOL_WHITELIST = 'file,udp,rtp,srtp';
 
-/** The only address decoders receive on. */
+/** The only address decoders receive on, unless EGRESS_RTP_LISTEN_IP says another (see boundTo). */
 export const LOOPBACK = '127.0.0.1';
 
 /** The input options every RTP decoder shares (media stream sources reuse them). */
@@ -47,6 +47,16 @@ export function videoDecoderArgs(o: VideoDecoderArgs): string[] {
     '-fps_mode', 'passthrough',
     '-f', 'rawvideo', '-pix_fmt', 'yuv420p', 'pipe:1',
   ];
+}
+
+/**
+ * A decoder's arguments with its RTP sockets bound to `ip` instead of loopback: an egress node
+ * on another host than its SFU nodes receives on the address they reach (EGRESS_RTP_LISTEN_IP).
+ */
+export function boundTo(args: readonly string[], ip: string): string[] {
+  const at = args.indexOf('-localaddr');
+  if (at < 0) throw new Error('not an RTP decoder\'s arguments (no -localaddr)');
+  return [...args.slice(0, at + 1), ip, ...args.slice(at + 2)];
 }
 
 /** Decodes one audio track to mono 48 kHz s16le on stdout, for the mixer. */

@@ -29,7 +29,7 @@ export function hlsPartTiming(partTargetS: number, frameRate: number): HlsPartTi
  * The HLS remux: the encoder's FLV on stdin, fragmented MP4 on stdout (init segment first, then one
  * moof+mdat per part), copied without re-encoding. The packager in Node cuts it into files.
  */
-export function hlsRemuxArgs(timing: HlsPartTiming): string[] {
+export function hlsRemuxArgs(timing: HlsPartTiming, timestampOffsetS = 0): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'warning',
     // As the RTMP relay: short probing (the FLV's sequence headers come first), no frame-rate probe.
@@ -40,6 +40,8 @@ export function hlsRemuxArgs(timing: HlsPartTiming): string[] {
     // (impossible in an empty moov) or negative-ts shifting, FFmpeg would stretch the first video
     // sample instead, and the tfdt players read would move video against audio.
     '-use_editlist', '0', '-avoid_negative_ts', 'disabled',
+    // A resumed rendition: its timestamps start after the earlier run's (a recording's only grow).
+    ...(timestampOffsetS > 0 ? ['-output_ts_offset', timestampOffsetS.toFixed(3)] : []),
     '-f', 'mp4',
     // empty_moov: the init segment (ftyp+moov) comes first, alone. frag_keyframe: every keyframe
     // starts a fragment (so segments start at one). default_base_moof + cmaf: self-contained

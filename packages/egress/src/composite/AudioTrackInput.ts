@@ -26,7 +26,7 @@ export class AudioTrackInput {
     const tap = await TrackTap.open(options.room, options.producerId, options.ports);
     const input = new AudioTrackInput(options, tap);
     try {
-      const decoder = await FfmpegProcess.spawn(audioDecoderArgs(tap.sdpPath), { pipes: { stdout: true } });
+      const decoder = await FfmpegProcess.spawn(tap.decoderArgs(audioDecoderArgs(tap.sdpPath)), { pipes: { stdout: true } });
       input.#decoder = decoder;
       // PCM still in the pipe after close() would re-add a removed producer to the mixer, for good.
       decoder.stdout.on('data', (pcm: Buffer) => {

@@ -79,7 +79,8 @@ export class VideoTrackInput {
       const data = splitter.push(bytes);
       if (data) this.latest = { width, height, data };
     };
-    const decoder = await FfmpegProcess.spawn(videoDecoderArgs({ sdpPath: this.tap.sdpPath, width, height, labelFile, fontFile, labelColor: style.color, labelBackground: style.background }), {
+    const args = videoDecoderArgs({ sdpPath: this.tap.sdpPath, width, height, labelFile, fontFile, labelColor: style.color, labelBackground: style.background });
+    const decoder = await FfmpegProcess.spawn(this.tap.decoderArgs(args), {
       // Raw frames at 30 a second: read into one reused buffer, not a new Buffer per read.
       pipes: { stdout: { bufferBytes: READ_BUFFER_BYTES, onData } },
     });

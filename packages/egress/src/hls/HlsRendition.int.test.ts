@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlvFanout } from '../fanout/FlvFanout.js';
 import { FlvTagReader } from '../fanout/FlvTagReader.js';
 import { FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
-import { ffprobePath } from '../ffmpeg/ffmpegPath.js';
+import { ffmpegPath, ffprobePath } from '../ffmpeg/ffmpegPath.js';
+import { remuxToMp4 } from '../recordings/mp4Remux.js';
 import { ffmpegChildren } from '../testing/childProcesses.js';
 import { isAlive } from '../testing/isAlive.js';
 import { attributes, checkLlHls } from './checkLlHls.js';
@@ -27,6 +28,18 @@ function startSource(): Promise<FfmpegProcess> {
     '-c:a', 'aac', '-b:a', '64k', '-ac', '2',
     '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1',
   ], { pipes: { stdout: true } });
+}
+
+/** A source feeding a fan-out (a new one unless given), as the composite's encoder feeds its own. */
+async function startFeed(fanout = new FlvFanout()): Promise<{ fanout: FlvFanout; source: FfmpegProcess }> {
+  const source = await startSource();
+  const reader = new FlvTagReader();
+  source.stdout.on('data', (chunk: Buffer) => {
+    const tags = reader.push(chunk);
+    if (reader.header) fanout.setHeader(reader.header);
+    for (const tag of tags) fanout.push(tag);
+  });
+  return { fanout, source };
 }
 
 async function probe(file: string): Promise<Array<{ codec_name: string; width?: number; height?: number }>> {
@@ -68,14 +81,8 @@ describe('LL-HLS rendition of a live FLV (real FFmpeg)', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'hls-int-'));
-    await Promise.all(['live', 'rec', 'dies'].map((d) => import('node:fs/promises').then((fs) => fs.mkdir(join(root, d)))));
-    source = await startSource();
-    const reader = new FlvTagReader();
-    source.stdout.on('data', (chunk: Buffer) => {
-      const tags = reader.push(chunk);
-      if (reader.header) fanout.setHeader(reader.header);
-      for (const tag of tags) fanout.push(tag);
-    });
+    await Promise.all(['live', 'rec', 'dies', 'resumed'].map((d) => import('node:fs/promises').then((fs) => fs.mkdir(join(root, d)))));
+    source = (await startFeed(fanout)).source;
   });
 
   afterAll(async () => {
@@ -192,6 +199,66 @@ describe('LL-HLS rendition of a live FLV (real FFmpeg)', () => {
     expect(dies.state).toBe('failed');
     await dies.stop();
     expect(ffmpegChildren().filter((c) => c.argv.includes('-frag_duration'))).toEqual([]);
+  });
+
+  it('resumes in a new run after its process died: earlier segments still served, a discontinuity, timestamps that go on, one MP4', async () => {
+    const dir = join(root, 'resumed');
+    const first = await start(dir, { keepAll: true });
+    expect(await first.waitFor(2, undefined, 15_000)).toBe(true);
+    // A SIGKILL of the egress process: no stop, no ENDLIST; what is on disk is all that is left.
+    const failed = new Promise<string>((resolve) => first.once('failed', resolve));
+    process.kill(first.pid!, 'SIGKILL');
+    await failed;
+    // Writes already under way finish (as a dying process's would, or not: the state is written first).
+    await first.stop();
+    const before = await readFile(join(dir, 'index.m3u8'), 'utf8');
+    const earlier = before.match(/^seg\d+\.m4s$/gm)!;
+
+    // The next egress process encodes afresh: its FLV timestamps start again near 0.
+    const restarted = await startFeed();
+    const second = await HlsRendition.start(restarted.fanout, options(dir, { keepAll: true, resume: true }));
+    renditions.push(second);
+    expect(second.run).toBe(1);
+    // Before its own first part, the earlier segments are served as they were.
+    expect(second.file('seg0.m4s')).toBe(join(dir, 'seg0.m4s'));
+    expect(second.file('init.mp4')).toBe(join(dir, 'init.mp4'));
+    expect(second.ready).toBe(false);
+    await new Promise<void>((resolve) => second.once('firstPart', resolve));
+    expect(second.codecs).toMatch(/^avc1\./);
+    const edge = second.edge()!.msn;
+    expect(await second.waitFor(edge + 2, undefined, 15_000)).toBe(true);
+    const live = second.playlist();
+    expect(checkLlHls(live)).toEqual([]);
+    expect(live).toContain(`${earlier.at(-1)!}\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init1.mp4"\n`);
+    await second.stop();
+    await restarted.source.stop();
+
+    const text = second.playlist();
+    const segments = text.match(/^seg\d+\.m4s$/gm)!;
+    expect(segments.slice(0, earlier.length)).toEqual(earlier);
+    expect(segments).toEqual(segments.map((_, i) => `seg${i}.m4s`));
+    expect(text.match(/#EXT-X-DISCONTINUITY\n/g)).toHaveLength(1);
+    // No part files of either run, no state left to resume from: it ended.
+    expect((await readdir(dir)).sort()).toEqual(['index.m3u8', 'init.mp4', 'init1.mp4', ...segments].sort());
+
+    // The new run's media time starts where the earlier run's ended, though its encoder started again at 0.
+    const firstNew = segments[earlier.length]!;
+    const joined = join(root, 'first-new.mp4');
+    await writeFile(joined, Buffer.concat([await readFile(join(dir, 'init1.mp4')), await readFile(join(dir, firstNew))]));
+    const earlierEnd = [...before.matchAll(/^#EXTINF:([\d.]+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const { stdout: firstDts } = await run(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=dts_time', '-read_intervals', '%+#1', '-of', 'csv=p=0', joined], { timeout: 15_000 });
+    expect(Number(firstDts.trim().split('\n')[0])).toBeGreaterThanOrEqual(earlierEnd);
+
+    // The recording as one MP4: both runs, timestamps only growing.
+    const mp4 = join(root, 'resumed.mp4');
+    await remuxToMp4(ffmpegPath(), join(dir, 'index.m3u8'), mp4);
+    const listed = [...text.matchAll(/^#EXTINF:([\d.]+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    const { stdout } = await run(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=dts_time:format=duration', '-of', 'json', mp4], { timeout: 15_000 });
+    const probed = JSON.parse(stdout) as { packets: Array<{ dts_time: string }>; format: { duration: string } };
+    const dts = probed.packets.map((p) => Number(p.dts_time));
+    expect(dts.filter((t, i) => i > 0 && t <= dts[i - 1]!)).toEqual([]);
+    expect(dts.length).toBeGreaterThanOrEqual(Math.floor(listed * 30 * 0.9));
+    expect(Number(probed.format.duration)).toBeGreaterThanOrEqual(listed * 0.9);
   });
 
   it('fails with a phrase that says so when its directory cannot be written', async () => {

@@ -4,9 +4,10 @@ import type { EgressLog } from '../destinations/DestinationPolicy.js';
 import type { FlvFanout } from '../fanout/FlvFanout.js';
 import { describeFfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import { HlsTimeline, type PartInput, type Segment } from './HlsTimeline.js';
+import { loadResumeState, type ResumeState, TIMELINE_STATE_NAME } from './renditionResume.js';
 import type { MasterVariant } from './masterPlaylist.js';
 import { mediaPlaylist } from './mediaPlaylist.js';
-import { INIT_NAME, parseMediaName, partName, PLAYLIST_NAME, segmentName } from './names.js';
+import { parseMediaName, partName, PLAYLIST_NAME, segmentName } from './names.js';
 import { PartSplitter, type SplitOutput } from './PartSplitter.js';
 import { RenditionFiles, WRITE_FAILURES, writeFailureOf } from './RenditionFiles.js';
 import { Waiters } from './Waiters.js';
@@ -29,6 +30,12 @@ export interface HlsRenditionOptions {
   keepAll?: boolean;
   /** Where the details of a failure go (users see the fixed phrase). */
   log?: EgressLog;
+  /**
+   * Go on from what an earlier run left in `dir` (an egress process that died, issue 13): its
+   * segments stay listed, then EXT-X-DISCONTINUITY and this run's own init segment. Without an
+   * earlier run's state there, it starts afresh.
+   */
+  resume?: boolean;
 }
 
 // A type, not an interface: only its own two keys (an interface would need an index signature,
@@ -62,7 +69,7 @@ type State = 'running' | 'stopping' | 'stopped' | 'failed';
  * `waitFor`. The owner must call stop(); a remux that dies or a disk that refuses emits `failed`.
  */
 export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
-  readonly options: Required<Omit<HlsRenditionOptions, 'log'>> & Pick<HlsRenditionOptions, 'log'>;
+  readonly options: Required<Omit<HlsRenditionOptions, 'log' | 'resume'>> & Pick<HlsRenditionOptions, 'log'>;
   readonly timing: HlsPartTiming;
   readonly #timeline: HlsTimeline;
   readonly #files: RenditionFiles;
@@ -81,23 +88,35 @@ export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
   #withPartFiles: Segment[] = [];
   #playlist: string;
   #stopped: Promise<void> | undefined;
+  /** Parts of this run listed so far (a resumed playlist also lists earlier runs' segments). */
+  #ownParts = 0;
 
-  private constructor(options: HlsRenditionOptions) {
+  private constructor(options: HlsRenditionOptions, resumed: ResumeState | undefined) {
     super();
-    this.options = { partTargetS: 0.333, segmentTargetS: 2, windowSegments: 6, keepAll: false, ...options };
+    const { resume: _resume, ...rest } = options;
+    this.options = { partTargetS: 0.333, segmentTargetS: 2, windowSegments: 6, keepAll: false, ...rest };
     this.timing = hlsPartTiming(this.options.partTargetS, this.options.frameRate);
     const { segmentTargetS, windowSegments, keepAll } = this.options;
-    this.#timeline = new HlsTimeline({ segmentTargetS, partTargetS: this.timing.partTargetS, windowSegments, keepAll });
+    this.#timeline = new HlsTimeline({ segmentTargetS, partTargetS: this.timing.partTargetS, windowSegments, keepAll }, resumed?.snapshot);
     this.#files = new RenditionFiles(options.dir);
+    this.#files.adopt(resumed?.kept ?? []);
     this.#playlist = this.#render();
   }
 
   /** Spawns the remux and subscribes it to the fan-out; rejects if FFmpeg cannot start. */
   static async start(source: FlvFanout, options: HlsRenditionOptions): Promise<HlsRendition> {
-    const rendition = new HlsRendition(options);
-    const ffmpeg = await FfmpegProcess.spawn(hlsRemuxArgs(rendition.timing), { pipes: { stdin: true, stdout: true } });
+    const resumed = options.resume ? await loadResumeState(options.dir) : undefined;
+    const rendition = new HlsRendition(options, resumed);
+    // A resumed run's media time goes on from the earlier run's end: a recording's timestamps only grow.
+    const args = hlsRemuxArgs(rendition.timing, resumed?.snapshot.mediaEndS ?? 0);
+    const ffmpeg = await FfmpegProcess.spawn(args, { pipes: { stdin: true, stdout: true } });
     rendition.#attach(ffmpeg, source);
     return rendition;
+  }
+
+  /** 0 for a rendition's first run, then one more for each resume. */
+  get run(): number {
+    return this.#timeline.run;
   }
 
   get name(): string {
@@ -109,9 +128,9 @@ export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
     return this.#ffmpeg?.running ? this.#ffmpeg.pid : undefined;
   }
 
-  /** Has its first part. */
+  /** Has its first part (of this run: its init segment and codecs are this run's). */
   get ready(): boolean {
-    return this.#timeline.edge() !== undefined;
+    return this.#ownParts > 0;
   }
 
   /** 'running' until stop() or a failure; then 'stopping', 'stopped' or 'failed'. */
@@ -159,7 +178,7 @@ export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
       if (media.kind === 'part') return this.#timeline.nextPartIndex > media.index;
       return media.kind === 'segment' && this.#timeline.has(media.msn);
     };
-    const expected = media.kind === 'init' || (media.kind === 'part' ? media.index <= this.#timeline.nextPartIndex : media.msn <= (edge?.msn ?? 0));
+    const expected = media.kind === 'init' ? media.run <= this.#timeline.run : (media.kind === 'part' ? media.index <= this.#timeline.nextPartIndex : media.msn <= (edge?.msn ?? 0));
     if (!written() && !expected) return undefined;
     await this.#waiters.wait(written, timeoutMs);
     return this.file(name);
@@ -213,7 +232,7 @@ export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
       return this.#fail(HLS_FAILURES.badOutput, error instanceof Error ? error.message : String(error));
     }
     for (const output of outputs) {
-      if (output.kind === 'init') void this.#enqueue(() => this.#files.write(INIT_NAME, output.bytes));
+      if (output.kind === 'init') void this.#enqueue(() => this.#files.write(this.#timeline.initName, output.bytes));
       else if (++this.#pendingParts > MAX_PENDING_PARTS) return this.#fail(HLS_FAILURES.fellBehind, 'part files are written slower than they come');
       else void this.#enqueue(() => this.#commitPart(output.bytes, output.part));
     }
@@ -242,7 +261,7 @@ export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
     if (added.closed) this.#segmentBytes = [];
     this.#segmentBytes.push(data);
     await this.#publish(added.closed, added.removed);
-    if (this.#timeline.nextPartIndex === 1) this.safeEmit('firstPart');
+    if (++this.#ownParts === 1) this.safeEmit('firstPart');
   }
 
   /** The last segment, then the playlist with ENDLIST; part files go (the ended playlist lists none). */
@@ -253,13 +272,16 @@ export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
     const { closed, removed } = this.#timeline.end();
     await this.#publish(closed, removed);
     const parts = this.#withPartFiles.splice(0).flatMap((segment) => segment.parts.map((p) => partName(p.index)));
-    await this.#files.remove(parts);
+    // Ended: nothing is left to resume.
+    await this.#files.remove([...parts, TIMELINE_STATE_NAME]);
   }
 
   /** Lists what was just written, wakes the waiters, then tidies files that left the window. */
   async #publish(closed: Segment | undefined, removed: Segment[]): Promise<void> {
     this.#playlist = this.#render();
     this.#waiters.check();
+    // The state first: whatever a playlist on disk lists, the state a next run resumes from has it.
+    if (!this.#timeline.ended) await this.#files.replace(TIMELINE_STATE_NAME, JSON.stringify(this.#timeline.snapshot()));
     await this.#files.replace(PLAYLIST_NAME, this.#playlist);
     if (closed) this.#withPartFiles.push(closed);
     const oldParts = this.#withPartFiles.splice(0, Math.max(0, this.#withPartFiles.length - this.options.windowSegments));

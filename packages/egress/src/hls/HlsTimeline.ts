@@ -1,3 +1,5 @@
+import { INIT_NAME } from './names.js';
+
 /** One partial segment: one moof+mdat of the remux, about a part target long. */
 export interface Part {
   /** Position in the whole stream (0, 1, 2…): part file names use it, so the next name is known in advance. */
@@ -13,6 +15,29 @@ export interface Segment {
   durationS: number;
   /** Wall-clock time of the segment's first sample (EXT-X-PROGRAM-DATE-TIME). */
   programDateTime: Date;
+  /** Its init segment (EXT-X-MAP): each run of the remux has its own. */
+  init: string;
+  /** The first segment of a resumed run: EXT-X-DISCONTINUITY before it. */
+  discontinuity: boolean;
+}
+
+/**
+ * What a rendition keeps on disk so that the next egress process resumes its playlist (issue 13,
+ * Deliver 3): the complete segments (their files exist), and where numbering goes on.
+ */
+export interface TimelineSnapshot {
+  segments: Array<{ msn: number; durationS: number; programDateTime: string; init: string; discontinuity: boolean }>;
+  /** The msn of the next segment: the unfinished one's (its file was never written, so the number is free). */
+  nextMsn: number;
+  /** Part file names are never reused: a player or cache may hold one. */
+  nextPartIndex: number;
+  /** Discontinuities that left the window (EXT-X-DISCONTINUITY-SEQUENCE). */
+  discontinuitySequence: number;
+  longestS: number;
+  /** Media time where the last part ended: a resumed run's timestamps continue from here. */
+  mediaEndS: number;
+  /** Runs before this one (0: the first); names the init segment. */
+  run: number;
 }
 
 export interface TimelineOptions {
@@ -53,13 +78,41 @@ export class HlsTimeline {
   #nextPartIndex = 0;
   #nextMsn = 0;
   #ended = false;
+  /** This run's number (0, or one more than the snapshot resumed) and its init segment's name. */
+  readonly run: number;
+  readonly initName: string;
+  #discontinuitySequence = 0;
+  /** A resumed timeline's first segment follows a discontinuity. */
+  #discontinuityNext = false;
+  #mediaEndS = 0;
   /** Wall clock and media time of the first part: PROGRAM-DATE-TIME follows the media from there. */
   #anchor: { wallMs: number; mediaS: number } | undefined;
   /** The longest segment so far, for TARGETDURATION. */
   #longestS = 0;
 
-  constructor(options: TimelineOptions) {
+  /** A fresh timeline, or (with `resumed`) one that goes on after an earlier run's last complete segment. */
+  constructor(options: TimelineOptions, resumed?: TimelineSnapshot) {
     this.#options = options;
+    this.run = resumed ? resumed.run + 1 : 0;
+    this.initName = initName(this.run);
+    if (resumed) this.#restore(resumed);
+  }
+
+  /** The whole state a later run needs, JSON-safe. */
+  snapshot(): TimelineSnapshot {
+    return {
+      segments: this.#segments.map((s) => ({ msn: s.msn, durationS: s.durationS, programDateTime: s.programDateTime.toISOString(), init: s.init, discontinuity: s.discontinuity })),
+      nextMsn: this.#current?.msn ?? this.#nextMsn,
+      nextPartIndex: this.#nextPartIndex,
+      discontinuitySequence: this.#discontinuitySequence,
+      longestS: this.#longestS,
+      mediaEndS: this.#mediaEndS,
+      run: this.run,
+    };
+  }
+
+  get discontinuitySequence(): number {
+    return this.#discontinuitySequence;
   }
 
   /** Complete segments in the window, oldest first. */
@@ -104,13 +157,15 @@ export class HlsTimeline {
   addPart(input: PartInput, wallMs: number): PartAdded {
     if (this.#ended) throw new Error('timeline ended');
     this.#anchor ??= { wallMs, mediaS: input.startS };
+    this.#mediaEndS = Math.max(this.#mediaEndS, input.startS + input.durationS);
     let closed: Segment | undefined;
     let removed: Segment[] = [];
     if (this.startsSegment(input)) {
       closed = this.#close();
       removed = this.#trim();
       const programDateTime = new Date(this.#anchor.wallMs + (input.startS - this.#anchor.mediaS) * 1000);
-      this.#current = { msn: this.#nextMsn++, parts: [], durationS: 0, programDateTime };
+      this.#current = { msn: this.#nextMsn++, parts: [], durationS: 0, programDateTime, init: this.initName, discontinuity: this.#discontinuityNext };
+      this.#discontinuityNext = false;
     }
     const current = this.#current!;
     const part: Part = { index: this.#nextPartIndex++, durationS: input.durationS, independent: input.independent };
@@ -141,7 +196,8 @@ export class HlsTimeline {
     const current = this.#current;
     if (current) return { msn: current.msn, part: current.parts.length - 1 };
     const last = this.#segments.at(-1);
-    return last ? { msn: last.msn, part: last.parts.length - 1 } : undefined;
+    // A resumed run's earlier segments list no parts.
+    return last ? { msn: last.msn, part: Math.max(0, last.parts.length - 1) } : undefined;
   }
 
   #close(): Segment | undefined {
@@ -156,6 +212,23 @@ export class HlsTimeline {
   #trim(): Segment[] {
     if (this.#options.keepAll) return [];
     const excess = this.#segments.length - Math.max(1, this.#options.windowSegments);
-    return excess > 0 ? this.#segments.splice(0, excess) : [];
+    const removed = excess > 0 ? this.#segments.splice(0, excess) : [];
+    this.#discontinuitySequence += removed.filter((s) => s.discontinuity).length;
+    return removed;
   }
+
+  #restore(resumed: TimelineSnapshot): void {
+    for (const s of resumed.segments) this.#segments.push({ ...s, parts: [], programDateTime: new Date(s.programDateTime) });
+    this.#nextMsn = resumed.nextMsn;
+    this.#nextPartIndex = resumed.nextPartIndex;
+    this.#discontinuitySequence = resumed.discontinuitySequence;
+    this.#longestS = resumed.longestS;
+    this.#mediaEndS = resumed.mediaEndS;
+    this.#discontinuityNext = true;
+  }
+}
+
+/** The first run's init segment keeps its old name; each resumed run writes its own. */
+export function initName(run: number): string {
+  return run === 0 ? INIT_NAME : `init${run}.mp4`;
 }

@@ -35,6 +35,11 @@ export class RenditionFiles {
     return parseMediaName(name) && this.#written.has(name) ? join(this.dir, name) : undefined;
   }
 
+  /** Files an earlier run wrote that are served again (a resumed rendition's earlier segments). */
+  adopt(names: string[]): void {
+    for (const name of names) this.#written.add(name);
+  }
+
   async write(name: string, data: Buffer | string): Promise<void> {
     await writeFile(join(this.dir, name), data);
     this.#written.add(name);

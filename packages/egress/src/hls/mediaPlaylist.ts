@@ -1,5 +1,5 @@
 import type { Part, Segment } from './HlsTimeline.js';
-import { INIT_NAME, partName, segmentName } from './names.js';
+import { partName, segmentName } from './names.js';
 
 /** What the media playlist is made from (an HlsTimeline is one). */
 export interface TimelineView {
@@ -9,6 +9,10 @@ export interface TimelineView {
   readonly targetDurationS: number;
   readonly nextPartIndex: number;
   readonly ended: boolean;
+  /** Discontinuities that left the window. */
+  readonly discontinuitySequence: number;
+  /** The init segment of the run being written. */
+  readonly initName: string;
 }
 
 export interface MediaPlaylistOptions {
@@ -28,9 +32,12 @@ const PART_HORIZON_TARGETS = 3;
  * The LL-HLS media playlist (RFC 8216bis): header, then each segment (its parts near the live edge,
  * then EXTINF), the parts of the segment being filled, and a preload hint for the next part; or
  * ENDLIST once the stream ended. Version 6 is what EXT-X-MAP in a media playlist needs; nothing
- * here needs more (EXT-X-SKIP, which would need 9, is not used).
+ * here needs more (EXT-X-SKIP, which would need 9, is not used). A resumed run (a new egress
+ * process) starts with EXT-X-DISCONTINUITY and its own EXT-X-MAP (RFC 8216bis §4.4.4.3, §4.4.4.5).
  */
 export function mediaPlaylist(view: TimelineView, options: MediaPlaylistOptions): string {
+  const listed = view.current && !view.ended ? [...view.segments, view.current] : view.segments;
+  let init = listed[0]?.init ?? view.initName;
   const lines = [
     '#EXTM3U',
     '#EXT-X-VERSION:6',
@@ -38,18 +45,21 @@ export function mediaPlaylist(view: TimelineView, options: MediaPlaylistOptions)
     `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=${seconds(partHoldBackS(options.partTargetS), 3)}`,
     `#EXT-X-PART-INF:PART-TARGET=${seconds(options.partTargetS, 3)}`,
     `#EXT-X-MEDIA-SEQUENCE:${view.mediaSequence}`,
+    ...(view.discontinuitySequence > 0 ? [`#EXT-X-DISCONTINUITY-SEQUENCE:${view.discontinuitySequence}`] : []),
     ...(options.keepAll ? ['#EXT-X-PLAYLIST-TYPE:EVENT'] : []),
-    `#EXT-X-MAP:URI="${INIT_NAME}"`,
+    `#EXT-X-MAP:URI="${init}"`,
   ];
   const withParts = view.ended ? new Set<number>() : segmentsWithParts(view);
-  for (const segment of view.segments) {
+  for (const segment of listed) {
+    if (segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+    if (segment.init !== init) lines.push(`#EXT-X-MAP:URI="${(init = segment.init)}"`);
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${segment.programDateTime.toISOString()}`);
+    if (segment === view.current) {
+      lines.push(...segment.parts.map(partLine));
+      continue;
+    }
     if (withParts.has(segment.msn)) lines.push(...segment.parts.map(partLine));
     lines.push(`#EXTINF:${seconds(segment.durationS, 5)},`, segmentName(segment.msn));
-  }
-  if (view.current && !view.ended) {
-    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${view.current.programDateTime.toISOString()}`);
-    lines.push(...view.current.parts.map(partLine));
   }
   lines.push(view.ended ? '#EXT-X-ENDLIST' : `#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${partName(view.nextPartIndex)}"`);
   return `${lines.join('\n')}\n`;

@@ -8,11 +8,14 @@ export const PLAYLIST_NAME = 'index.m3u8';
 export const partName = (index: number): string => `part${index}.m4s`;
 export const segmentName = (msn: number): string => `seg${msn}.m4s`;
 
-export type MediaName = { kind: 'init' } | { kind: 'playlist' } | { kind: 'part'; index: number } | { kind: 'segment'; msn: number };
+export type MediaName = { kind: 'init'; run: number } | { kind: 'playlist' } | { kind: 'part'; index: number } | { kind: 'segment'; msn: number };
 
 /** What a requested name refers to; undefined for anything this rendition never writes (paths included). */
 export function parseMediaName(name: string): MediaName | undefined {
-  if (name === INIT_NAME) return { kind: 'init' };
+  if (name === INIT_NAME) return { kind: 'init', run: 0 };
+  // A resumed run's init segment (HlsTimeline's initName).
+  const init = /^init([1-9]\d{0,5})\.mp4$/.exec(name);
+  if (init) return { kind: 'init', run: Number(init[1]) };
   if (name === PLAYLIST_NAME) return { kind: 'playlist' };
   const match = /^(part|seg)(0|[1-9]\d{0,14})\.m4s$/.exec(name);
   if (!match) return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkLlHls } from './checkLlHls.js';
-import { HlsTimeline, type TimelineOptions } from './HlsTimeline.js';
+import { HlsTimeline, type TimelineOptions, type TimelineSnapshot } from './HlsTimeline.js';
 import { masterPlaylist } from './masterPlaylist.js';
 import { mediaPlaylist } from './mediaPlaylist.js';
 
@@ -131,6 +131,70 @@ describe('media playlist', () => {
     expect(text).toContain('#EXT-X-PLAYLIST-TYPE:EVENT\n');
     expect(text.match(/^seg\d+\.m4s$/gm)).toEqual(['seg0.m4s', 'seg1.m4s', 'seg2.m4s']);
     expect(text).toContain('#EXTINF:1.33333,\nseg2.m4s');
+    expect(checkLlHls(text)).toEqual([]);
+  });
+});
+
+describe('a resumed run (a new egress process)', () => {
+  const OPTIONS: TimelineOptions = { segmentTargetS: 2, partTargetS: 0.337, windowSegments: 3, keepAll: false };
+  /** Feeds `parts` parts of a new run starting at media time `startS`, a keyframe every 6. */
+  const feed = (t: HlsTimeline, parts: number, startS: number) => {
+    for (let i = 0; i < parts; i++) t.addPart({ durationS: PART, independent: i % 6 === 0, startS: startS + i * PART }, T0 + 60_000 + i * 333);
+  };
+  /** The first run died with 14 parts: two complete segments, a third with two parts that never got its file. */
+  const died = (): TimelineSnapshot => JSON.parse(JSON.stringify(timeline(14).snapshot())) as TimelineSnapshot;
+
+  it('keeps the complete segments, takes over the unfinished one\'s number and never reuses a part name', () => {
+    const snapshot = died();
+    expect(snapshot).toMatchObject({ nextMsn: 2, nextPartIndex: 14, run: 0, discontinuitySequence: 0 });
+    expect(snapshot.mediaEndS).toBeCloseTo(10 + 14 * PART, 9);
+    const t = new HlsTimeline(OPTIONS, snapshot);
+    expect(t.run).toBe(1);
+    expect(t.initName).toBe('init1.mp4');
+    feed(t, 7, 20);
+    expect(t.segments.map((s) => [s.msn, s.init, s.discontinuity])).toEqual([
+      [0, 'init.mp4', false],
+      [1, 'init.mp4', false],
+      [2, 'init1.mp4', true],
+    ]);
+    expect(t.current?.parts.map((p) => p.index)).toEqual([20]);
+    expect(t.segments[2]?.programDateTime.toISOString()).toBe('2025-01-01T12:01:00.000Z');
+  });
+
+  it('marks the discontinuity and the new init segment, and counts discontinuities that left the window', () => {
+    const t = new HlsTimeline(OPTIONS, died());
+    feed(t, 8, 20);
+    const text = render(t);
+    expect(text).toContain('#EXT-X-MAP:URI="init.mp4"\n#EXT-X-PROGRAM-DATE-TIME:2025-01-01T12:00:00.000Z\n#EXTINF:2.00000,\nseg0.m4s');
+    expect(text).toContain('seg1.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="init1.mp4"\n#EXT-X-PROGRAM-DATE-TIME:2025-01-01T12:01:00.000Z\n#EXT-X-PART:DURATION=0.33333,URI="part14.m4s",INDEPENDENT=YES');
+    // The earlier run's segments list no parts (their part files are gone); the new ones do.
+    expect(text).not.toMatch(/URI="part(\d|1[0-3])\.m4s"/);
+    expect(text).not.toContain('DISCONTINUITY-SEQUENCE');
+    expect(checkLlHls(text)).toEqual([]);
+
+    feed(t, 6 * 3, 20 + 8 * PART);
+    const later = render(t);
+    // The resumed run's first segment is still listed (first): the tag stays and the sequence is 0.
+    expect(later).toMatch(/#EXT-X-MEDIA-SEQUENCE:2\n#EXT-X-MAP:URI="init1.mp4"\n#EXT-X-DISCONTINUITY\n/);
+    expect(checkLlHls(later, text)).toEqual([]);
+    feed(t, 6, 20 + 26 * PART);
+    const latest = render(t);
+    expect(latest).toMatch(/#EXT-X-MEDIA-SEQUENCE:3\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n#EXT-X-MAP:URI="init1.mp4"\n/);
+    expect(latest).not.toContain('#EXT-X-DISCONTINUITY\n');
+  });
+
+  it('a recording keeps both runs and resumes again from its own snapshot', () => {
+    const first = timeline(14, { keepAll: true });
+    const second = new HlsTimeline({ ...OPTIONS, keepAll: true }, JSON.parse(JSON.stringify(first.snapshot())) as TimelineSnapshot);
+    feed(second, 13, 20);
+    const third = new HlsTimeline({ ...OPTIONS, keepAll: true }, JSON.parse(JSON.stringify(second.snapshot())) as TimelineSnapshot);
+    expect(third.initName).toBe('init2.mp4');
+    feed(third, 7, 30);
+    third.end();
+    const text = render(third, true);
+    expect(text.match(/^seg\d+\.m4s$/gm)).toEqual(['seg0.m4s', 'seg1.m4s', 'seg2.m4s', 'seg3.m4s', 'seg4.m4s', 'seg5.m4s']);
+    expect(text.match(/#EXT-X-MAP:URI="[^"]+"/g)).toEqual(['#EXT-X-MAP:URI="init.mp4"', '#EXT-X-MAP:URI="init1.mp4"', '#EXT-X-MAP:URI="init2.mp4"']);
+    expect(text.match(/#EXT-X-DISCONTINUITY\n/g)).toHaveLength(2);
     expect(checkLlHls(text)).toEqual([]);
   });
 });

@@ -25,7 +25,9 @@ describe('waiters of a rendition', () => {
 
 describe('file names', () => {
   it('accepts only the names a rendition writes', () => {
-    expect(parseMediaName('init.mp4')).toEqual({ kind: 'init' });
+    expect(parseMediaName('init.mp4')).toEqual({ kind: 'init', run: 0 });
+    expect(parseMediaName('init2.mp4')).toEqual({ kind: 'init', run: 2 });
+    expect(parseMediaName('init0.mp4')).toBeUndefined();
     expect(parseMediaName('index.m3u8')).toEqual({ kind: 'playlist' });
     expect(parseMediaName('part12.m4s')).toEqual({ kind: 'part', index: 12 });
     expect(parseMediaName('seg0.m4s')).toEqual({ kind: 'segment', msn: 0 });

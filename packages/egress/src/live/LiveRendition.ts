@@ -28,7 +28,7 @@ export interface LiveRendition extends Pick<TypedEmitter<HlsRenditionEvents>, 'o
 }
 
 /** HlsRenditionOptions, as far as a live stream sets them. */
-export type LiveRenditionOptions = Pick<HlsRenditionOptions, 'dir' | 'name' | 'width' | 'height' | 'frameRate' | 'bandwidth' | 'keepAll' | 'log'>;
+export type LiveRenditionOptions = Pick<HlsRenditionOptions, 'dir' | 'name' | 'width' | 'height' | 'frameRate' | 'bandwidth' | 'keepAll' | 'log' | 'resume'>;
 
 export type { MasterVariant };
 

@@ -1,4 +1,4 @@
-import type { LiveStreamActor, LiveStreamInfo, LiveStreamStatus, Quality, RecordingAsset } from '@roomcast/protocol';
+import type { Layout, LiveStreamActor, LiveStreamInfo, LiveStreamStatus, Quality, RecordingAsset } from '@roomcast/protocol';
 import type { RoomView } from '@roomcast/sfu';
 import type { LiveLadder } from './LiveLadder.js';
 
@@ -11,6 +11,8 @@ export interface LiveStreamSpec {
   /** The directory it owns: one subdirectory per rendition. */
   dir: string;
   playbackUrl: string;
+  /** An earlier egress process's live stream going on (issue 13): its creation and start are that one's. */
+  resumed?: { createdAt: Date; startedAt: Date | null };
   /** Signs a URL handed out (HLS_SIGNED_URLS) afresh on every read, so each one lasts its full TTL. */
   signUrl: (url: string) => string;
 }
@@ -25,7 +27,7 @@ const ACTIVE: ReadonlySet<LiveStreamStatus> = new Set(['starting', 'running', 's
  * failed. LiveStreamService drives the transitions; this only keeps them consistent.
  */
 export class LiveStream {
-  readonly createdAt = new Date();
+  readonly createdAt: Date;
   /** Set when the composite is claimed (the running composite's quality, or the requested one). */
   quality: Quality | undefined;
   /** Its ladder, top first; set with `quality`. */
@@ -50,7 +52,17 @@ export class LiveStream {
   /** Resolves once it has its first part (never, if it ends before). */
   readonly firstPart = new Promise<void>((resolve) => (this.#firstPart = resolve));
 
-  constructor(readonly spec: LiveStreamSpec) {}
+  /** The composite's layout as last seen (a resumed stream's composite starts with it). */
+  layout: Layout | undefined;
+
+  constructor(readonly spec: LiveStreamSpec) {
+    this.createdAt = spec.resumed?.createdAt ?? new Date();
+    this.#startedAt = spec.resumed?.startedAt ?? null;
+  }
+
+  get resumed(): boolean {
+    return this.spec.resumed !== undefined;
+  }
 
   get id(): string {
     return this.spec.id;
@@ -78,7 +90,7 @@ export class LiveStream {
   markRunning(): boolean {
     if (this.#status !== 'starting') return false;
     this.#status = 'running';
-    this.#startedAt = new Date();
+    this.#startedAt ??= new Date();
     this.#firstPart();
     return true;
   }

@@ -64,8 +64,9 @@ describe('LiveStreamHistory', () => {
     await mkdir(join(hlsDir, 'bb', '360p'), { recursive: true });
 
     const history = new LiveStreamHistory({ hlsDir });
-    const recovered = await history.recover();
+    const { recovered, resumed } = await history.recover();
 
+    expect(resumed).toEqual([]);
     expect(recovered.map((r) => r.id)).toEqual(['a', 'bb', 'ccc']);
     for (const info of recovered) {
       expect(info).toMatchObject({ status: 'stopped', error: SERVER_STOPPED, stopped_by: { type: 'system', identity: null } });
@@ -76,9 +77,31 @@ describe('LiveStreamHistory', () => {
     expect(existsSync(join(hlsDir, 'bb'))).toBe(false);
     // A second server start finds them final: nothing to recover twice.
     const again = await new LiveStreamHistory({ hlsDir }).recover();
-    expect(again).toEqual([]);
+    expect(again).toEqual({ recovered: [], resumed: [] });
     expect(history.inRoom('studio').map((r) => r.status)).toEqual(['stopped', 'stopped', 'stopped', 'failed']);
     expect(history.inRoom('elsewhere')).toEqual([]);
+  });
+
+  it('hands back the active records it may resume, with their layout, and recovers the rest', async () => {
+    await records.save({ ...record('a', 'running'), layout: { name: 'spotlight', options: { gap: 4 } } });
+    await records.save(record('bb', 'starting'));
+    await records.save(record('ccc', 'stopping'));
+    await records.save({ ...record('dddd', 'running'), room: 'gone' });
+    const history = new LiveStreamHistory({ hlsDir });
+    const { recovered, resumed } = await history.recover((stored) => stored.room === 'studio');
+
+    // Stopping was about to end anyway: it is finished, not resumed; a room that is gone cannot resume.
+    expect(resumed.map((r) => [r.id, r.status, r.layout])).toEqual([
+      ['a', 'running', { name: 'spotlight', options: { gap: 4 } }],
+      ['bb', 'starting', undefined],
+    ]);
+    expect(recovered.map((r) => [r.id, r.status])).toEqual([
+      ['ccc', 'stopped'],
+      ['dddd', 'stopped'],
+    ]);
+    // The resumed ones are this run's again, not history; the layout is never part of what is handed out.
+    expect(history.get('a')).toBeUndefined();
+    expect(history.get('dddd')).not.toHaveProperty('layout');
   });
 
   it('skips files that are not records (corrupt, foreign, a temp file, a mismatched id)', async () => {
@@ -107,7 +130,7 @@ describe('LiveStreamHistory', () => {
     // The recording store finished this one before the records were read.
     history.recordingFinished(recordingOf('bb', 'ready'));
     history.recordingFinished(recordingOf('a', 'recording'));
-    const recovered = await history.recover();
+    const { recovered } = await history.recover();
     expect(recovered.find((r) => r.id === 'bb')?.recording.assets).toEqual([ASSET]);
     expect(history.get('a')?.recording.assets).toEqual([]);
 

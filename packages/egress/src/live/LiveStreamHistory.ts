@@ -1,7 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LiveStreamInfo, RecordingInfo } from '@roomcast/protocol';
-import { isFinal, LiveStreamRecords, RECORDS_DIR_NAME, recoveredRecord } from './LiveStreamRecords.js';
+import { isFinal, LiveStreamRecords, RECORDS_DIR_NAME, recoveredRecord, type StoredLiveStream } from './LiveStreamRecords.js';
+
+export interface Recovery {
+  /** Left active by a crash, now stopped by the system with the reason (for `live_stream.stopped`). */
+  recovered: LiveStreamInfo[];
+  /** Left active by an egress process that died, in rooms still open: the caller resumes them. */
+  resumed: StoredLiveStream[];
+}
 
 export interface LiveStreamHistoryOptions {
   /** HLS_DIR: the records go in its `live-streams/`; a crashed unrecorded stream's files are removed from it. */
@@ -31,7 +38,7 @@ export class LiveStreamHistory {
   }
 
   /** This run's live stream changed status (or got its assets): its record follows. Never rejects. */
-  save(info: LiveStreamInfo): Promise<void> {
+  save(info: StoredLiveStream): Promise<void> {
     return this.#records.save(info);
   }
 
@@ -54,14 +61,21 @@ export class LiveStreamHistory {
   }
 
   /**
-   * Reads every record; those a crash left starting, running or stopping become `stopped` by the
-   * system with the reason, and are returned (for `live_stream.stopped`) once their record says so.
+   * Reads every record; those a crash left starting or running that `resumable` accepts are
+   * returned to be resumed; the others it left starting, running or stopping become `stopped` by
+   * the system with the reason, and are returned (for `live_stream.stopped`) once their record says so.
    */
-  async recover(): Promise<LiveStreamInfo[]> {
+  async recover(resumable: (record: StoredLiveStream) => boolean = () => false): Promise<Recovery> {
     const now = new Date();
     const recovered: LiveStreamInfo[] = [];
-    for (const record of await this.#records.load()) {
-      if (this.#earlier.has(record.id)) continue;
+    const resumed: StoredLiveStream[] = [];
+    for (const stored of await this.#records.load()) {
+      if (this.#earlier.has(stored.id)) continue;
+      if (!isFinal(stored) && stored.status !== 'stopping' && resumable(stored)) {
+        resumed.push(stored);
+        continue;
+      }
+      const { layout: _layout, ...record } = stored;
       const info = isFinal(record) ? record : recoveredRecord(record, now);
       this.#earlier.set(info.id, info);
       if (info === record) continue;
@@ -74,7 +88,7 @@ export class LiveStreamHistory {
     }
     this.#finishedEarly = undefined;
     await Promise.all(recovered.map((info) => this.#records.save(info)));
-    return recovered.map((info) => structuredClone(info));
+    return { recovered: recovered.map((info) => structuredClone(info)), resumed };
   }
 
   /** The recording store finished a recording: an earlier live stream of it lists its assets. */

@@ -1,6 +1,7 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LiveStreamActor, type LiveStreamInfo, LiveStreamInfoSchema } from '@roomcast/protocol';
+import { LayoutSchema, type LiveStreamActor, type LiveStreamInfo, LiveStreamInfoSchema } from '@roomcast/protocol';
+import { z } from 'zod';
 import { readJson, writeJsonAtomically } from '../recordings/recordingState.js';
 import { SERVER_STOPPED } from '../recordings/RecordingStore.js';
 
@@ -8,6 +9,11 @@ import { SERVER_STOPPED } from '../recordings/RecordingStore.js';
 export const RECORDS_DIR_NAME = 'live-streams';
 
 const RECORD = /^([A-Za-z0-9_-]{1,64})\.json$/;
+
+/** A record on disk: the live stream as reported, and what a resumed one needs besides (its composite's layout). */
+// A layout this version cannot read (an older one's) costs the layout, never the record.
+const StoredLiveStreamSchema = LiveStreamInfoSchema.extend({ layout: LayoutSchema.optional().catch(undefined) });
+export type StoredLiveStream = z.infer<typeof StoredLiveStreamSchema>;
 const SYSTEM: LiveStreamActor = { type: 'system', identity: null };
 
 /** A record a crash left in a state that is not final: stopped by the server, with the reason. */
@@ -50,7 +56,7 @@ export class LiveStreamRecords {
     readonly log?: (error: unknown, what: string) => void,
   ) {}
 
-  save(info: LiveStreamInfo): Promise<void> {
+  save(info: StoredLiveStream): Promise<void> {
     return this.#enqueue(info.id, 'write a live stream record', async () => {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
       await writeJsonAtomically(this.#path(info.id), info);
@@ -62,12 +68,12 @@ export class LiveStreamRecords {
   }
 
   /** Every valid record on disk, oldest first (unreadable or foreign files are skipped). */
-  async load(): Promise<LiveStreamInfo[]> {
+  async load(): Promise<StoredLiveStream[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    const found: LiveStreamInfo[] = [];
+    const found: StoredLiveStream[] = [];
     for (const name of names) {
       const id = RECORD.exec(name)?.[1];
-      const parsed = id === undefined ? undefined : LiveStreamInfoSchema.safeParse(await readJson(this.#path(id)));
+      const parsed = id === undefined ? undefined : StoredLiveStreamSchema.safeParse(await readJson(this.#path(id)));
       if (parsed?.success && parsed.data.id === id) found.push(parsed.data);
     }
     return found.sort((a, b) => a.created_at.localeCompare(b.created_at));

@@ -80,6 +80,8 @@ describe('LiveStreamService (fake composite and rendition)', () => {
   /** Holds the composite start until released: a window for stops and failures while starting. */
   let gate: Promise<void> | undefined;
   let service: LiveStreamService;
+  /** What each composite request asked for. */
+  let asked: Array<{ layout?: unknown; quality: Quality }>;
 
   const room = (name: string) => rooms.get(name)!;
 
@@ -91,6 +93,7 @@ describe('LiveStreamService (fake composite and rendition)', () => {
     events = [];
     renditions = [];
     gate = undefined;
+    asked = [];
     held.clear();
     service = new LiveStreamService({
       hlsDir,
@@ -103,6 +106,7 @@ describe('LiveStreamService (fake composite and rendition)', () => {
         },
         composite: async (_room: Room, request: CompositeRequest) => {
           const wanted = request.check(composite);
+          asked.push(wanted);
           request.claim?.();
           await gate;
           composite ??= fakeComposite(wanted.quality);
@@ -297,9 +301,17 @@ describe('LiveStreamService (fake composite and rendition)', () => {
     await vi.waitFor(async () => expect((await recordOf(crashed.id)).status).toBe('running'));
     expect(await recordOf(ended.id)).toMatchObject({ status: 'stopped', stopped_by: API });
 
-    // A second service on the same directory, as after a SIGKILL: the first never ended its stream.
+    // A second service on the same directory, as after a SIGKILL of the whole server: the first
+    // never ended its stream, and its room went with the server (it is opened again afterwards).
     const recovered: LiveStreamInfo[] = [];
-    const host = { ...service.options.host, recovered: (info: LiveStreamInfo) => void recovered.push(info) };
+    const host = {
+      ...service.options.host,
+      room: (name: string) => {
+        if (recovered.length === 0) throw new AppError('room_not_found', `no room named ${name}`);
+        return room(name);
+      },
+      recovered: (info: LiveStreamInfo) => void recovered.push(info),
+    };
     const restarted = new LiveStreamService({ ...service.options, host, historyLimit: 1 });
     await vi.waitFor(() => expect(recovered.map((r) => r.id)).toEqual([crashed.id]));
     const expected = { status: 'stopped', error: SERVER_STOPPED, stopped_by: { type: 'system', identity: null } };
@@ -310,6 +322,35 @@ describe('LiveStreamService (fake composite and rendition)', () => {
     // historyLimit 1: the older ended one is forgotten, its record too.
     expect(() => restarted.get(ended.id)).toThrow(expect.objectContaining({ code: 'egress_not_found' }));
     await vi.waitFor(() => expect(existsSync(join(hlsDir, 'live-streams', `${ended.id}.json`))).toBe(false));
+    await restarted.close();
+  });
+
+  it('a new service finding a running stream of a room still open goes on with it: same id and start, renditions resumed', async () => {
+    const started = await service.start('a', { renditions: ['720p', '360p'], layout: 'spotlight' }, API);
+    renditions.forEach((r) => r.firstPart());
+    await vi.waitFor(async () => expect(JSON.parse(await readFile(join(hlsDir, 'live-streams', `${started.id}.json`), 'utf8'))).toMatchObject({ status: 'running' }));
+    const before = service.get(started.id);
+
+    // The egress process died (nothing stopped); the next one is fed the same rooms.
+    const resumedEvents: typeof events = [];
+    const host = { ...service.options.host, event: (_room: Room, type: WebhookEventType, data: Record<string, unknown>) => void resumedEvents.push({ type, data }) };
+    composite = undefined;
+    const restarted = new LiveStreamService({ ...service.options, host });
+    expect(await restarted.recovery).toEqual(new Set([started.id]));
+    await vi.waitFor(() => expect(renditions).toHaveLength(4));
+    const rungs = (list: FakeRendition[]) => list.map((r) => [r.options.name, r.options.resume === true, r.options.dir]).sort();
+    expect(rungs(renditions.slice(2))).toEqual(rungs(renditions.slice(0, 2)).map(([name, , dir]) => [name, true, dir]));
+    // Its composite comes back at the same quality and layout.
+    expect(composite!.quality).toBe('720p');
+    expect(asked.at(-1)).toEqual({ layout: 'spotlight', quality: '720p' });
+    expect(restarted.get(started.id).status).toBe('starting');
+    renditions.slice(2).forEach((r) => r.firstPart());
+    const info = restarted.get(started.id);
+    expect(info).toMatchObject({ status: 'running', started_at: before.started_at, created_at: before.created_at, renditions: ['720p', '360p'], playback: before.playback });
+    expect(resumedEvents.map((e) => e.type)).toEqual(['live_stream.resumed']);
+    expect(restarted.listed('a').map((s) => s.id)).toEqual([started.id]);
+    await restarted.stop(started.id, API);
+    expect(restarted.get(started.id).status).toBe('stopped');
     await restarted.close();
   });
 });

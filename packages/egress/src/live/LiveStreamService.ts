@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AppError,
+  type Layout,
   type LiveStreamActor,
   type LiveStreamInfo,
   type Quality,
@@ -12,7 +13,7 @@ import {
 import type { RoomView } from '@roomcast/sfu';
 import type { CompositeRequest, CompositeView } from '../composite/CompositeRequest.js';
 import type { EgressLog } from '../destinations/DestinationPolicy.js';
-import { LiveStream, type LiveStreamOutcome } from './LiveStream.js';
+import { LiveStream, type LiveStreamOutcome, type LiveStreamSpec } from './LiveStream.js';
 import type { HlsOutput, LiveRendition } from './LiveRendition.js';
 import { liveStreamQuality, renditionOptions } from './liveStreamRequest.js';
 import { liveStreamLadder } from './ladder.js';
@@ -21,7 +22,7 @@ import type { RecordingStore } from '../recordings/RecordingStore.js';
 import { beginRecording, discardRecording, finishRecording, liveStreamDir, requestedRecording } from './liveRecording.js';
 import { LiveStreamHistory } from './LiveStreamHistory.js';
 import { assertBroadcastingEnabled, liveStreamWithDefaults } from '../roomDefaults.js';
-import { signedRecord, unsignedRecord } from './LiveStreamRecords.js';
+import { signedRecord, type StoredLiveStream, unsignedRecord } from './LiveStreamRecords.js';
 
 /** What live streams need of the egress service that owns them (EgressService; a fake in unit tests). */
 export interface LiveStreamHost {
@@ -38,6 +39,8 @@ export interface LiveStreamHost {
   own(task: Promise<unknown>, what: string): void;
   /** A live stream a crash left active was found at start and stopped (its room is gone): webhooks only. */
   recovered?(liveStream: LiveStreamInfo): void;
+  /** The layout the room's composite shows now (kept in the record: a resumed stream starts with it). */
+  layoutOf?(room: RoomView): Layout | undefined;
 }
 
 export interface LiveStreamServiceOptions {
@@ -68,6 +71,11 @@ export interface LivePlayback {
 
 const SYSTEM: LiveStreamActor = { type: 'system', identity: null };
 
+/** Why a live stream could not go on in a new egress process (a fixed phrase, or the coded error's message). */
+function resumeFailure(error: unknown): string {
+  return error instanceof AppError ? error.message : 'the live stream could not resume after the egress restarted';
+}
+
 /**
  * HLS live streams of rooms, one per room at a time, each an output of the room's composite that
  * keeps it alive. Validates before changing anything; reports every transition to the room and
@@ -80,6 +88,11 @@ export class LiveStreamService {
   readonly #byRoom = new Map<string, LiveStream>();
   /** Records on disk (HLS_DIR/live-streams), and the live streams of earlier runs read from them. */
   readonly #history: LiveStreamHistory;
+  /**
+   * Settles once the records were read, with the ids of the live streams resumed from them: the
+   * recording store must not finish those recordings (they go on).
+   */
+  readonly recovery: Promise<ReadonlySet<string>>;
 
   constructor(readonly options: LiveStreamServiceOptions) {
     // A record that cannot be written is reported like any background failure; the stream goes on.
@@ -89,7 +102,10 @@ export class LiveStreamService {
       finished: (recording) => this.#history.recordingFinished(recording),
       deleted: (id) => this.#recordingDeleted(id),
     });
-    options.host.own(this.#recover(), 'recover live streams');
+    this.recovery = this.#recover().catch((error: unknown) => {
+      options.host.own(Promise.reject(error), 'recover live streams');
+      return new Set<string>();
+    });
   }
 
   /** True while the room has a live stream that needs its composite. */
@@ -122,16 +138,8 @@ export class LiveStreamService {
     const { body, fallbackQuality } = liveStreamWithDefaults(requested, room.settings);
     const id = randomBytes(16).toString('base64url');
     const recording = requestedRecording(body);
-    const stream = new LiveStream({
-      id,
-      name: body.name ?? room.name,
-      room,
-      recording,
-      startedBy: by,
-      dir: liveStreamDir(this.options, id, recording),
-      playbackUrl: `${this.options.publicUrl ?? ''}/hls/${id}/master.m3u8`,
-      signUrl: this.options.signUrl ?? ((url) => url),
-    });
+    const stream = new LiveStream(this.#spec(id, body.name ?? room.name, room, recording, by));
+    stream.layout = body.layout;
     // First: a recordings directory that cannot be written refuses the start before anything runs.
     await beginRecording(this.options.recordings, stream);
     const opened = this.#open(stream, body, fallbackQuality);
@@ -185,11 +193,67 @@ export class LiveStreamService {
     await this.#history.flush();
   }
 
-  /** At start: the live streams a crash left active are stopped, with the reason, and reported. */
-  async #recover(): Promise<void> {
-    const recovered = await this.#history.recover();
+  /**
+   * At start: the live streams a dead egress process left active in rooms that are still open go
+   * on (a new egress process in `child` mode is fed the SFU's rooms before it starts); those a
+   * crash left elsewhere are stopped, with the reason, and reported.
+   */
+  async #recover(): Promise<ReadonlySet<string>> {
+    const { recovered, resumed } = await this.#history.recover((record) => this.#openRoom(record.room) !== undefined);
     for (const info of recovered) this.options.host.recovered?.(signedRecord(info, this.options.signUrl));
+    for (const record of resumed) this.options.host.own(this.#resume(record), 'resume a live stream');
     this.#forgetOld();
+    return new Set(resumed.map((record) => record.id));
+  }
+
+  /** The room's composite changed layout: the active live stream's record keeps it. */
+  layoutChanged(room: RoomView): void {
+    const stream = this.#byRoom.get(room.name);
+    if (stream?.room === room && stream.active) this.#persist(stream);
+  }
+
+  /** Goes on with a live stream of a dead egress process: same id, URLs and recording; its renditions resume their playlists. */
+  async #resume(record: StoredLiveStream): Promise<void> {
+    const room = this.#openRoom(record.room);
+    if (!room) return;
+    const recording = { hls_vod: record.recording.hls_vod, mp4: record.recording.mp4 };
+    const stream = new LiveStream({
+      ...this.#spec(record.id, record.name, room, recording, record.started_by),
+      resumed: { createdAt: new Date(record.created_at), startedAt: record.started_at ? new Date(record.started_at) : null },
+    });
+    stream.layout = record.layout;
+    if (stream.recorded) await this.options.recordings?.resume(stream.id);
+    this.#register(stream);
+    const quality = record.renditions[0];
+    const opened = this.#open(stream, { name: record.name, quality, renditions: record.renditions, layout: record.layout, recording });
+    stream.opening = opened.then(
+      () => undefined,
+      () => undefined,
+    );
+    await opened.catch((error: unknown) => this.#end(stream, { status: 'failed', reason: resumeFailure(error) }));
+    if (!room.closed) this.options.host.publish(room);
+  }
+
+  #openRoom(name: string): RoomView | undefined {
+    try {
+      const room = this.options.host.room(name);
+      return room.closed ? undefined : room;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #spec(id: string, name: string, room: RoomView, recording: { hls_vod: boolean; mp4: boolean }, startedBy: LiveStreamActor): LiveStreamSpec {
+    return {
+      id,
+      name,
+      room,
+      recording,
+      startedBy,
+      dir: liveStreamDir(this.options, id, recording),
+      playbackUrl: `${this.options.publicUrl ?? ''}/hls/${id}/master.m3u8`,
+      signUrl: this.options.signUrl ?? ((url) => url),
+    };
   }
 
   /** Its recording was deleted: an ended live stream goes with it (record and history). */
@@ -206,7 +270,9 @@ export class LiveStreamService {
 
   /** Its record follows its status (or is removed); the write is owned, in order, and never blocks it. */
   #persist(stream: LiveStream, what: 'save' | 'remove' = 'save'): void {
-    const task = what === 'save' ? this.#history.save(unsignedRecord(stream.info())) : this.#history.remove(stream.id);
+    if (stream.active) stream.layout = this.options.host.layoutOf?.(stream.room) ?? stream.layout;
+    const record = { ...unsignedRecord(stream.info()), ...(stream.layout === undefined ? {} : { layout: stream.layout }) };
+    const task = what === 'save' ? this.#history.save(record) : this.#history.remove(stream.id);
     this.options.host.own(task, 'persist a live stream record');
   }
 
@@ -218,7 +284,7 @@ export class LiveStreamService {
         const quality = liveStreamQuality(body, running?.quality, fallbackQuality);
         const renditions = liveStreamLadder(quality, body.renditions);
         const current = this.#byRoom.get(room.name);
-        if (current?.active) throw new AppError('conflict', `room ${room.name} already has a live stream (${current.id}); stop it first`);
+        if (current?.active && current !== stream) throw new AppError('conflict', `room ${room.name} already has a live stream (${current.id}); stop it first`);
         stream.quality = quality;
         stream.renditions = renditions;
         return { layout: body.layout, quality };
@@ -244,7 +310,7 @@ export class LiveStreamService {
     if (stream.ending || composite.stopped) return;
     const lease = await composite.encodeFor(quality);
     if (!(await ladder.keep(lease)) || stream.ending) return;
-    const options = { ...renditionOptions(quality, dir, stream.recorded), log: this.options.log };
+    const options = { ...renditionOptions(quality, dir, stream.recorded), log: this.options.log, resume: stream.resumed };
     const rendition = await this.options.hls.start(lease.fanout, options);
     if (!(await ladder.add(quality, rendition))) return;
     rendition.on('firstPart', () => {
@@ -275,7 +341,7 @@ export class LiveStreamService {
   #onRunning(stream: LiveStream): void {
     if (stream.ending || !stream.markRunning()) return;
     this.#persist(stream);
-    this.options.host.event(stream.room, 'live_stream.started', { live_stream: stream.info() });
+    this.options.host.event(stream.room, stream.resumed ? 'live_stream.resumed' : 'live_stream.started', { live_stream: stream.info() });
     this.options.host.publish(stream.room);
   }
 

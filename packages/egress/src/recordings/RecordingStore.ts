@@ -48,6 +48,7 @@ export interface NewRecording {
 export class RecordingStore {
   readonly #states = new Map<string, RecordingState>();
   readonly #watchers = new Set<RecordingWatcher>();
+  #loading: Promise<RecordingState[]> | undefined;
 
   constructor(readonly options: RecordingStoreOptions) {}
 
@@ -59,8 +60,13 @@ export class RecordingStore {
     return join(this.options.dir, id);
   }
 
-  /** Reads every recording.json; returns the states a crash left unfinished (for `recover`). */
-  async load(): Promise<RecordingState[]> {
+  /** Reads every recording.json (once: later calls get the same answer); returns the states a crash left unfinished (for `recover`). */
+  load(): Promise<RecordingState[]> {
+    this.#loading ??= this.#load();
+    return this.#loading;
+  }
+
+  async #load(): Promise<RecordingState[]> {
     await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
     const found: RecordingState[] = [];
     for (const name of await readdir(this.options.dir)) {
@@ -77,12 +83,25 @@ export class RecordingStore {
    * At start: every recording a crash left unfinished gets its playlists closed (ENDLIST) and its
    * assets made, with the reason as its error; `ready` hears of each.
    */
-  async recover(ready: (recording: RecordingInfo) => void): Promise<void> {
+  async recover(ready: (recording: RecordingInfo) => void, resumed: ReadonlySet<string> = new Set()): Promise<void> {
     for (const state of await this.load()) {
+      if (resumed.has(state.id)) continue;
       // Finished, but the last run stopped before its upload was done: upload again.
       const recording = state.status === 'recording' ? await this.finish(state.id, SERVER_STOPPED) : await this.#upload(state);
       if (recording && !this.uploadPending(state.id)) ready(recording);
     }
+  }
+
+  /**
+   * A recording an earlier egress process left going, whose live stream resumes: its state is
+   * known again (and `recover` leaves it alone, see EgressService). False if there is none to resume.
+   */
+  async resume(id: string): Promise<boolean> {
+    if (!ID.test(id)) return false;
+    const state = this.#states.get(id) ?? (await readState(this.dirOf(id)));
+    if (state?.id !== id || state.status !== 'recording') return false;
+    this.#states.set(id, state);
+    return true;
   }
 
   /** True while a finished recording's upload was interrupted (shutdown): the next start retries it. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { boundUdpPorts, boundUdpSockets } from './PortAllocator.js';
+import { boundUdpPorts, boundUdpSockets, PortAllocator } from './PortAllocator.js';
+
+describe('where the SFU sends taps', () => {
+  it('to loopback by default, else to the announced address, else to the listen address', () => {
+    expect(new PortAllocator(40000, 40010)).toMatchObject({ listenIp: '127.0.0.1', announcedIp: '127.0.0.1', srtp: false });
+    expect(new PortAllocator(40000, 40010, { listenIp: '10.0.4.7', srtp: true })).toMatchObject({ listenIp: '10.0.4.7', announcedIp: '10.0.4.7', srtp: true });
+    expect(new PortAllocator(40000, 40010, { listenIp: '0.0.0.0' }).announcedIp).toBe('127.0.0.1');
+    expect(new PortAllocator(40000, 40010, { listenIp: '0.0.0.0', announcedIp: '198.51.100.2' }).announcedIp).toBe('198.51.100.2');
+  });
+});
 
 describe('boundUdpPorts', () => {
   it('reads the local ports of /proc/net/udp', () => {

@@ -2,21 +2,35 @@ import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 
+export interface RtpReceiveOptions {
+  /** Ask the SFU for SRTP on every tap into these ports (EGRESS_RTP_SRTP). */
+  srtp?: boolean;
+  /** Where decoders bind (EGRESS_RTP_LISTEN_IP): default loopback. */
+  listenIp?: string;
+  /** Where the SFU sends (EGRESS_RTP_ANNOUNCED_IP): default the listen address (loopback for 0.0.0.0). */
+  announcedIp?: string;
+}
+
 /**
- * Hands out even/odd UDP port pairs (RTP, RTCP) on loopback for FFmpeg to receive on, from a
- * configured range, skipping ports something else holds.
+ * Hands out even/odd UDP port pairs (RTP, RTCP) for FFmpeg to receive on, from a configured
+ * range, skipping ports something else holds, and says where the SFU is to send to them.
  */
 export class PortAllocator {
   readonly #used = new Set<number>();
   #next: number;
+  readonly srtp: boolean;
+  readonly listenIp: string;
+  readonly announcedIp: string;
 
   constructor(
     readonly min: number,
     readonly max: number,
-    /** Ask the SFU for SRTP on every tap into these ports (EGRESS_RTP_SRTP). */
-    readonly srtp = false,
+    options: RtpReceiveOptions = {},
   ) {
     this.#next = min + (min % 2);
+    this.srtp = options.srtp === true;
+    this.listenIp = options.listenIp ?? '127.0.0.1';
+    this.announcedIp = options.announcedIp ?? (this.listenIp === '0.0.0.0' ? '127.0.0.1' : this.listenIp);
   }
 
   async allocate(): Promise<number> {
@@ -24,7 +38,7 @@ export class PortAllocator {
     for (let i = 0; i < pairs; i++) {
       const port = this.#advance();
       if (this.#used.has(port)) continue;
-      if ((await isFree(port)) && (await isFree(port + 1))) {
+      if ((await isFree(port, this.listenIp)) && (await isFree(port + 1, this.listenIp))) {
         this.#used.add(port);
         return port;
       }
@@ -44,11 +58,11 @@ export class PortAllocator {
   }
 }
 
-function isFree(port: number): Promise<boolean> {
+function isFree(port: number, ip: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
     socket.once('error', () => resolve(false));
-    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+    socket.bind(port, ip, () => socket.close(() => resolve(true)));
   });
 }
 
@@ -63,7 +77,7 @@ const waiters = new Set<PortWaiter>();
 let polling = false;
 
 /**
- * Waits until some process has bound UDP `port` on loopback, by reading /proc/net/udp: FFmpeg says
+ * Waits until some process has bound UDP `port` (on any address), by reading /proc/net/udp: FFmpeg says
  * nothing when its RTP socket is ready, and RTP sent before that is lost (keyframe included).
  * A broadcast starts a dozen decoders at once, so one loop reads the table for all of them.
  */

@@ -31,7 +31,7 @@ export class TappedProcess {
     const tap = await TrackTap.open(options.room, options.producerId, options.ports);
     let ffmpeg: FfmpegProcess;
     try {
-      ffmpeg = await FfmpegProcess.spawn(options.args(tap.sdpPath), { pipes: options.pipes });
+      ffmpeg = await FfmpegProcess.spawn(tap.decoderArgs(options.args(tap.sdpPath)), { pipes: options.pipes });
     } catch (error) {
       await tap.close();
       throw error;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RoomView, RtpTap } from '@roomcast/sfu';
 import { type PortAllocator, waitForUdpListener } from './PortAllocator.js';
 import { buildSdp } from './sdp.js';
+import { boundTo, LOOPBACK } from '../args/decoderArgs.js';
 import { makeEgressTempDir } from '../tempDirs.js';
 
 /**
@@ -25,7 +26,7 @@ export class TrackTap {
     const port = await ports.allocate();
     let tap: RtpTap | undefined;
     try {
-      tap = await room.openTap(producerId, { ip: '127.0.0.1', port, rtcpPort: port + 1, srtp: ports.srtp });
+      tap = await room.openTap(producerId, { ip: ports.announcedIp, port, rtcpPort: port + 1, srtp: ports.srtp });
       const dir = await makeEgressTempDir('tap');
       const sdpPath = join(dir, 'input.sdp');
       await writeFile(sdpPath, buildSdp({ kind: tap.kind, rtpPort: port, rtpParameters: tap.rtpParameters, srtp: tap.srtpParameters }));
@@ -35,6 +36,11 @@ export class TrackTap {
       ports.release(port);
       throw error;
     }
+  }
+
+  /** A decoder's arguments for this tap: its sockets bound where the SFU sends (the port range's listen address). */
+  decoderArgs(args: readonly string[]): string[] {
+    return this.ports.listenIp === LOOPBACK ? [...args] : boundTo(args, this.ports.listenIp);
   }
 
   get closed(): boolean {
