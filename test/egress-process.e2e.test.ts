@@ -43,6 +43,10 @@ describe('the egress in its own process', () => {
   const segmentsIn = (playlist: string): string[] => playlist.match(/^seg\d+\.m4s$/gm) ?? [];
   const listedS = (playlist: string): number => [...playlist.matchAll(/^#EXTINF:([\d.]+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   let beforeKill = '';
+  let killedAt = 0;
+  /** When the live stream's playlist first listed a part of the new process (watched from the kill on). */
+  let liveBack: Promise<number | undefined> = Promise.resolve(undefined);
+  const hasNewPart = async () => /#EXT-X-DISCONTINUITY\n[\s\S]*#EXT-X-PART:/.test(await mediaPlaylist().catch(() => ''));
 
   beforeAll(async () => {
     rtmp = await startRtmpServer();
@@ -132,8 +136,9 @@ describe('the egress in its own process', () => {
     const own = new Set([publisher.video!.transport.id, publisher.audio!.transport.id]);
     const taps = (await room.router.dump()).transportIds.filter((id: string) => !own.has(id));
     expect(taps.length).toBeGreaterThanOrEqual(2);
-    const killedAt = performance.now();
+    killedAt = performance.now();
     process.kill(pid, 'SIGKILL');
+    liveBack = waitFor(hasNewPart, 30_000).then((back) => (back ? performance.now() : undefined));
     // The SFU closes the dead process's taps (a new process opens its own); the room, its participant and its producers go on.
     await expect.poll(async () => (await room.router.dump()).transportIds.filter((id: string) => taps.includes(id)), { timeout: 5000 }).toEqual([]);
     expect(server.sfu.rooms.get('iso')).toBe(room);
@@ -157,6 +162,9 @@ describe('the egress in its own process', () => {
     const earlier = segmentsIn(beforeKill);
     // Two segments of the new process's own after the discontinuity.
     const resumed = (playlist: string) => playlist.split('#EXT-X-DISCONTINUITY\n')[1] ?? '';
+    const backAt = await liveBack;
+    expect(backAt).toBeDefined();
+    console.log(`egress process killed; the live stream listed its first new part ${((backAt! - killedAt) / 1000).toFixed(1)} s later`);
     expect(await waitFor(async () => segmentsIn(resumed(await mediaPlaylist())).length >= 2, 20_000)).toBe(true);
     const playlist = await mediaPlaylist();
     expect(segmentsIn(playlist).slice(0, earlier.length)).toEqual(earlier);

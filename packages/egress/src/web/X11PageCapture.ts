@@ -10,6 +10,8 @@ import { XvfbDisplay } from './XvfbDisplay.js';
 /** Larger than a socket's receive queue usually holds, so one read takes whatever is there. */
 const READ_BUFFER_BYTES = 1024 * 1024;
 const XVFB_START_TIMEOUT_MS = 10_000;
+/** After the page painted with no change on the display, it was already there: show it then. */
+const SHOW_FALLBACK_MS = 250;
 
 /**
  * The picture of a web layout captured as Jibri does, without Jibri's own encode: the page in a
@@ -23,13 +25,16 @@ const XVFB_START_TIMEOUT_MS = 10_000;
  * it once per composite frame. Whole egress: 0.30 against 0.49-0.52 of a core on an animated page,
  * 0.33-0.34 against 0.52-0.58 on the grid page with two publishers; 0.15 against 0.12 on a still
  * page (every frame is grabbed and converted; a repeated one costs the compositor only a memcmp).
+ * With Chromium capped at 30 frames a second (ChromiumProcess), 0.27 on the animated page.
  * Chromium under Xvfb + x11grab + x264 alone (Jibri's way, one stream) stays cheaper: 0.25-0.26,
- * 0.27, 0.10.
+ * 0.27-0.34, 0.10-0.13.
  */
 export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements PageCapture {
   latest: YuvFrame | undefined;
-  /** Whether the page has painted: grabs before it are dropped. */
+  /** Whether the page is on the display: grabs before it are dropped. */
   showing = false;
+  /** The page says it painted; the display may show it a frame or more later. */
+  painted = false;
   #failed = false;
   #stopped = false;
 
@@ -64,8 +69,10 @@ export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements P
             onData: (bytes) => {
               const changed = splitter.push(bytes);
               const capture = target.capture;
-              // What the display showed before the page painted (a blank window) is never shown; the
-              // first picture after it is, changed or not (a still page repeats the one it painted).
+              // What the display showed before the page painted (a blank window) is never shown: the
+              // first picture that changed after it is (the page reaching the display), or, if none
+              // changes for a while, the one it shows then (a page that reached it before `painted`).
+              if (capture?.painted && changed) capture.showing = true;
               if (!capture?.showing) return;
               const data = changed ?? (capture.latest ? undefined : splitter.current);
               if (data) capture.latest = { width, height, data };
@@ -85,8 +92,12 @@ export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements P
 
   #wire(): void {
     this.page.on('failed', (reason) => this.#fail(reason));
-    // One grab interval after the page painted, the next grab holds it.
-    const show = (): void => void setTimeout(() => (this.showing = true), this.page.options.frameIntervalMs);
+    // Chromium draws at most 30 frames a second (its energy saver, ChromiumProcess), and its first
+    // frame may reach the display after `painted`: the change shows it, else this fallback does.
+    const show = (): void => {
+      this.painted = true;
+      setTimeout(() => (this.showing = true), Math.max(SHOW_FALLBACK_MS, 8 * this.page.options.frameIntervalMs));
+    };
     if (this.page.painted) show();
     else this.page.once('painted', show);
     this.grabber.once('exit', (exit) => {
