@@ -43,6 +43,11 @@ describe('the egress in its own process', () => {
   const segmentsIn = (playlist: string): string[] => playlist.match(/^seg\d+\.m4s$/gm) ?? [];
   const listedS = (playlist: string): number => [...playlist.matchAll(/^#EXTINF:([\d.]+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   let beforeKill = '';
+  /** An app's client that stays connected across the kill. */
+  let app: MediaStreamClient | undefined;
+  let appStreamId = '';
+  const appFrames: AudioData[] = [];
+  let appReconnectedAt: number | undefined;
   let killedAt = 0;
   /** When the live stream's playlist first listed a part of the new process (watched from the kill on). */
   let liveBack: Promise<number | undefined> = Promise.resolve(undefined);
@@ -65,6 +70,7 @@ describe('the egress in its own process', () => {
   });
 
   afterAll(async () => {
+    await app?.close();
     await publisher?.stop();
     await server?.close();
     await hooks?.close();
@@ -123,6 +129,17 @@ describe('the egress in its own process', () => {
     expect((await server.api(`/v1/media_streams/${stream.id}/stop`, { method: 'POST' })).status).toBe(200);
   });
 
+  it("an app's media stream keeps its client connected until the kill", async () => {
+    const response = await server.api('/v1/rooms/iso/media_streams', { method: 'POST', body: { app: APP.id, audio: { sample_rate: 16000 } } });
+    expect(response.status, await response.clone().text()).toBe(201);
+    appStreamId = ((await response.json()) as MediaStreamInfo).id;
+    app = new MediaStreamClient();
+    app.on('audio', (frame) => appFrames.push(frame));
+    app.on('reconnected', () => (appReconnectedAt = performance.now()));
+    await app.connect({ serverUrl: `${server.url.replace('http', 'ws')}/rtms/signaling`, roomId: 'iso', streamId: appStreamId, clientId: APP.client_id, clientSecret: APP.client_secret, mediaTypes: ['audio'], reconnect: { windowMs: 30_000, initialDelayMs: 200, maxDelayMs: 1000 } });
+    expect(await waitFor(() => appFrames.length > 20, 15_000)).toBe(true);
+  });
+
   it('a recorded live stream of the same composite plays through the SFU port', async () => {
     const response = await server.api('/v1/rooms/iso/live_streams', { method: 'POST', body: { renditions: ['360p'], recording: { hls_vod: true, mp4: true } } });
     expect(response.status, await response.clone().text()).toBe(201);
@@ -178,6 +195,18 @@ describe('the egress in its own process', () => {
     const resumedHook = () => serverHooks.received.find((h) => h.event.type === 'live_stream.resumed' && (h.event.data.live_stream as LiveStreamInfo).id === live.id);
     expect(await waitFor(() => resumedHook() !== undefined, 10_000)).toBe(true);
     expect(resumedHook()!.signatureValid).toBe(true);
+  });
+
+  it("the app's media stream goes on in the new process under the same id: its client reconnects and gets audio again", async () => {
+    const reconnected = await waitFor(() => appFrames.length > 0 && hooks.received.some((h) => h.event.type === 'media_stream.started' && h.event.data.stream_id === appStreamId && h.event.data.resumed === true), 20_000);
+    expect(reconnected).toBe(true);
+    const before = appFrames.length;
+    expect(await waitFor(() => appFrames.length > before + 20, 20_000)).toBe(true);
+    expect(appReconnectedAt).toBeDefined();
+    console.log(`egress process killed; the app's client was reconnected to the same stream ${((appReconnectedAt! - killedAt) / 1000).toFixed(1)} s later`);
+    const info = (await (await server.api(`/v1/media_streams/${appStreamId}`)).json()) as MediaStreamInfo;
+    expect(info.id).toBe(appStreamId);
+    expect((await server.api(`/v1/media_streams/${appStreamId}/stop`, { method: 'POST' })).status).toBe(200);
   });
 
   it('its recording keeps both processes\' media: one MP4 as long as every listed segment', async () => {

@@ -34,6 +34,7 @@ import { recordingStoreFor } from './recordings/recordingStoreFor.js';
 import { egressStateOf } from './egressState.js';
 import type { MediaStreamService } from './media/MediaStreamService.js';
 import { createMediaStreamService } from './media/defaultSources.js';
+import { mediaStreamRecords } from './media/mediaStreamRecords.js';
 import { compositeSettings } from './composite/compositeSettings.js';
 import { checkWebLayout } from './web/checkWebLayout.js';
 import { WebLayout } from './web/WebLayout.js';
@@ -114,7 +115,8 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
         },
       },
     });
-    this.mediaStreams = createMediaStreamService(options.mediaStreams, this.#ports, {
+    const mediaRecords = mediaStreamRecords(hlsDir, (error, what) => this.safeEmit('backgroundError', error, what));
+    this.mediaStreams = createMediaStreamService({ records: mediaRecords, ...options.mediaStreams }, this.#ports, {
       room: (name) => sfu.room(name),
       publish: (room) => void this.#publishState(room),
       event: (room, type, data) => this.safeEmit('event', room, type, data),

@@ -41,6 +41,11 @@ export function egressOptions(config: Config, wiring: EgressWiring): EgressServi
       maxPerRoom: config.mediaStreams.maxPerRoom,
       reconnectGraceMs: config.mediaStreams.reconnectGraceMs,
       connectTimeoutMs: config.mediaStreams.connectTimeoutMs,
+      // A stream resumed by a new egress process: its app as registered now.
+      grantOf: (id) => {
+        const app = config.mediaStreams.apps.byId(id);
+        return app && { id: app.id, allow: app.allow };
+      },
     },
     relay: {
       maxRetries: config.egress.retryLimit,

@@ -13,6 +13,8 @@ import { MediaStream } from './MediaStream.js';
 import { RoomTranscriber } from './RoomTranscriber.js';
 import { mediaStreamSettings } from './mediaStreamRequest.js';
 import { StreamFeeds } from './StreamFeeds.js';
+import type { JsonRecords } from '../records/JsonRecords.js';
+import type { MediaStreamRecord } from './mediaStreamRecords.js';
 import { RoomUserIds, type StreamSession, StreamSessions } from './StreamSessions.js';
 
 /** What media streams need of the egress service that owns them. */
@@ -36,6 +38,13 @@ export interface MediaStreamServiceOptions {
   reconnectGraceMs?: number;
   connectTimeoutMs?: number;
   historyLimit?: number;
+  /**
+   * Records of the running streams (one file each): at start, those of rooms open now start again
+   * under their ids, in the new egress process of a dead one; the others are dropped.
+   */
+  records?: JsonRecords<MediaStreamRecord>;
+  /** The app a record names, as MEDIA_APPS has it now (gone: its stream does not resume). */
+  grantOf?: (appId: string) => MediaAppGrant | undefined;
 }
 
 export type MediaStreamStarter = MediaStreamInfo['started_by'];
@@ -68,8 +77,15 @@ export class MediaStreamService {
   readonly #rooms = new Map<string, RoomMedia>();
   #recognizerAvailable: Promise<boolean>;
 
+  /** Settles once the records of an earlier egress process were read and its streams started again. */
+  readonly resumed: Promise<string[]>;
+
   constructor(readonly options: MediaStreamServiceOptions) {
     this.#recognizerAvailable = options.recognizer ? options.recognizer.available().catch(() => false) : Promise.resolve(false);
+    this.resumed = this.#resumeRecorded().catch((error: unknown) => {
+      options.host.own(Promise.reject(error), 'resume media streams');
+      return [];
+    });
   }
 
   get(id: string): MediaStream | undefined {
@@ -98,14 +114,14 @@ export class MediaStreamService {
     return [...(this.#rooms.get(roomName)?.streams ?? [])].map((s) => s.info());
   }
 
-  async start(roomName: string, body: StartMediaStreamBody, app: MediaAppGrant, startedBy: MediaStreamStarter): Promise<MediaStreamInfo> {
+  async start(roomName: string, body: StartMediaStreamBody, app: MediaAppGrant, startedBy: MediaStreamStarter, resumeId?: string): Promise<MediaStreamInfo> {
     const room = this.options.host.room(roomName);
     const transcriptAvailable = await this.#recognizerAvailable;
     if (room.closed) throw new AppError('room_not_found', `room ${roomName} closed`);
     const media = this.#roomMedia(room);
     if (media.streams.size >= (this.options.maxPerRoom ?? 8)) throw new AppError('limit_exceeded', `at most ${this.options.maxPerRoom ?? 8} media streams per room`);
     const settings = mediaStreamSettings({
-      id: randomBytes(16).toString('base64url'),
+      id: resumeId ?? randomBytes(16).toString('base64url'),
       room: roomName,
       body,
       app,
@@ -118,9 +134,11 @@ export class MediaStreamService {
     const stream = new MediaStream(settings, new StreamSessions(room, media.userIds, (id) => media.pausedParticipants.has(id)));
     stream.useFeeds(this.#feeds(room, media, stream));
     this.#register(room, media, stream);
+    this.options.host.own(this.options.records?.save({ id: stream.id, room: room.name, app: app.id, body, started_by: startedBy }) ?? Promise.resolve(), 'record a media stream');
     const info = stream.info();
     this.options.host.event(room, 'media_stream.started', {
       room_id: room.name, stream_id: stream.id, server_urls: this.options.signalingUrl(), media_stream: info,
+      ...(resumeId === undefined ? {} : { resumed: true }),
     });
     return info;
   }
@@ -158,6 +176,29 @@ export class MediaStreamService {
 
   async close(): Promise<void> {
     await Promise.all([...this.#rooms.values()].map((media) => this.#closeRoom(media, 'server_shutdown')));
+    // Their records are gone too before the process ends: the next start resumes nothing.
+    await this.options.records?.flush();
+  }
+
+  /**
+   * The streams a dead egress process was running, in rooms open now (a new egress process in
+   * `child` mode is fed the SFU's rooms before it starts), start again under the same ids: their
+   * apps' clients reconnect as after a network drop (`media_stream.started` says `resumed`).
+   * Records of rooms that are gone, or of apps no longer registered, are dropped.
+   */
+  async #resumeRecorded(): Promise<string[]> {
+    const { records, grantOf } = this.options;
+    const resumed: string[] = [];
+    for (const record of (await records?.load()) ?? []) {
+      const app = grantOf?.(record.app);
+      const started = app && (await this.start(record.room, record.body, app, record.started_by, record.id).then(
+        () => true,
+        () => false,
+      ));
+      if (started) resumed.push(record.id);
+      else await records!.remove(record.id);
+    }
+    return resumed;
   }
 
   #active(id: string): MediaStream {
@@ -207,6 +248,8 @@ export class MediaStreamService {
     stream.on('error', (error, what) => host.own(Promise.reject(error), what));
     stream.once('ended', (reason) => {
       media.streams.delete(stream);
+      // Ended on purpose (a stop, the room closing, a shutdown): nothing to resume.
+      host.own(this.options.records?.remove(stream.id) ?? Promise.resolve(), 'remove a media stream record');
       host.event(room, 'media_stream.stopped', { room_id: room.name, stream_id: stream.id, reason, media_stream: stream.info() });
       host.publish(room);
       if (media.streams.size === 0) host.own(this.#closeRoom(media, reason), 'release the media sources of a room');
