@@ -13,13 +13,14 @@ import {
 import type { RoomView } from '@roomcast/sfu';
 import type { CompositeRequest, CompositeView } from '../composite/CompositeRequest.js';
 import type { EgressLog } from '../destinations/DestinationPolicy.js';
-import { LiveStream, type LiveStreamOutcome, type LiveStreamSpec } from './LiveStream.js';
+import { LiveStream, type LiveStreamOutcome } from './LiveStream.js';
+import { liveStreamSpec, openRoom, resumeFailure } from './liveStreamSpec.js';
 import type { HlsOutput, LiveRendition } from './LiveRendition.js';
 import { liveStreamQuality, renditionOptions } from './liveStreamRequest.js';
 import { liveStreamLadder } from './ladder.js';
 import { LiveLadder } from './LiveLadder.js';
 import type { RecordingStore } from '../recordings/RecordingStore.js';
-import { beginRecording, discardRecording, finishRecording, liveStreamDir, requestedRecording } from './liveRecording.js';
+import { beginRecording, discardRecording, finishRecording, requestedRecording } from './liveRecording.js';
 import { LiveStreamHistory } from './LiveStreamHistory.js';
 import { assertBroadcastingEnabled, liveStreamWithDefaults } from '../roomDefaults.js';
 import { signedRecord, type StoredLiveStream, unsignedRecord } from './LiveStreamRecords.js';
@@ -70,11 +71,6 @@ export interface LivePlayback {
 }
 
 const SYSTEM: LiveStreamActor = { type: 'system', identity: null };
-
-/** Why a live stream could not go on in a new egress process (a fixed phrase, or the coded error's message). */
-function resumeFailure(error: unknown): string {
-  return error instanceof AppError ? error.message : 'the live stream could not resume after the egress restarted';
-}
 
 /**
  * HLS live streams of rooms, one per room at a time, each an output of the room's composite that
@@ -138,7 +134,7 @@ export class LiveStreamService {
     const { body, fallbackQuality } = liveStreamWithDefaults(requested, room.settings);
     const id = randomBytes(16).toString('base64url');
     const recording = requestedRecording(body);
-    const stream = new LiveStream(this.#spec(id, body.name ?? room.name, room, recording, by));
+    const stream = new LiveStream(liveStreamSpec(this.options, { id, name: body.name ?? room.name, room, recording, startedBy: by }));
     stream.layout = body.layout;
     // First: a recordings directory that cannot be written refuses the start before anything runs.
     await beginRecording(this.options.recordings, stream);
@@ -199,7 +195,7 @@ export class LiveStreamService {
    * crash left elsewhere are stopped, with the reason, and reported.
    */
   async #recover(): Promise<ReadonlySet<string>> {
-    const { recovered, resumed } = await this.#history.recover((record) => this.#openRoom(record.room) !== undefined);
+    const { recovered, resumed } = await this.#history.recover((record) => openRoom(this.options.host, record.room) !== undefined);
     for (const info of recovered) this.options.host.recovered?.(signedRecord(info, this.options.signUrl));
     for (const record of resumed) this.options.host.own(this.#resume(record), 'resume a live stream');
     this.#forgetOld();
@@ -214,11 +210,11 @@ export class LiveStreamService {
 
   /** Goes on with a live stream of a dead egress process: same id, URLs and recording; its renditions resume their playlists. */
   async #resume(record: StoredLiveStream): Promise<void> {
-    const room = this.#openRoom(record.room);
+    const room = openRoom(this.options.host, record.room);
     if (!room) return;
     const recording = { hls_vod: record.recording.hls_vod, mp4: record.recording.mp4 };
     const stream = new LiveStream({
-      ...this.#spec(record.id, record.name, room, recording, record.started_by),
+      ...liveStreamSpec(this.options, { id: record.id, name: record.name, room, recording, startedBy: record.started_by }),
       resumed: { createdAt: new Date(record.created_at), startedAt: record.started_at ? new Date(record.started_at) : null },
     });
     stream.layout = record.layout;
@@ -232,28 +228,6 @@ export class LiveStreamService {
     );
     await opened.catch((error: unknown) => this.#end(stream, { status: 'failed', reason: resumeFailure(error) }));
     if (!room.closed) this.options.host.publish(room);
-  }
-
-  #openRoom(name: string): RoomView | undefined {
-    try {
-      const room = this.options.host.room(name);
-      return room.closed ? undefined : room;
-    } catch {
-      return undefined;
-    }
-  }
-
-  #spec(id: string, name: string, room: RoomView, recording: { hls_vod: boolean; mp4: boolean }, startedBy: LiveStreamActor): LiveStreamSpec {
-    return {
-      id,
-      name,
-      room,
-      recording,
-      startedBy,
-      dir: liveStreamDir(this.options, id, recording),
-      playbackUrl: `${this.options.publicUrl ?? ''}/hls/${id}/master.m3u8`,
-      signUrl: this.options.signUrl ?? ((url) => url),
-    };
   }
 
   /** Its recording was deleted: an ended live stream goes with it (record and history). */
