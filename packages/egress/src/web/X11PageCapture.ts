@@ -2,6 +2,7 @@ import { TypedEmitter } from '@roomcast/sfu';
 import { type YuvFrame, yuvFrameSize } from '../composite/FrameCanvas.js';
 import { FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import { ChangedFrameSplitter } from './ChangedFrameSplitter.js';
+import { looksBlank } from './blankPicture.js';
 import type { PageCapture, PageCaptureEvents } from './pageCapture.js';
 import { x11grabArgs } from './webLayoutArgs.js';
 import { WebLayoutPage, type WebLayoutPageOptions } from './WebLayoutPage.js';
@@ -10,8 +11,8 @@ import { XvfbDisplay } from './XvfbDisplay.js';
 /** Larger than a socket's receive queue usually holds, so one read takes whatever is there. */
 const READ_BUFFER_BYTES = 1024 * 1024;
 const XVFB_START_TIMEOUT_MS = 10_000;
-/** After the page painted with no change on the display, it was already there: show it then. */
-const SHOW_FALLBACK_MS = 250;
+/** After the page painted, a display still blank this long shows a blank page: show it then. */
+const SHOW_FALLBACK_MS = 1500;
 
 /**
  * The picture of a web layout captured as Jibri does, without Jibri's own encode: the page in a
@@ -69,10 +70,11 @@ export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements P
             onData: (bytes) => {
               const changed = splitter.push(bytes);
               const capture = target.capture;
-              // What the display showed before the page painted (a blank window) is never shown: the
-              // first picture that changed after it is (the page reaching the display), or, if none
-              // changes for a while, the one it shows then (a page that reached it before `painted`).
-              if (capture?.painted && changed) capture.showing = true;
+              // What the display shows before the page reaches it (Xvfb's black root, Chromium's white
+              // window) is never shown: the first picture after `painted` that is not blank is, or,
+              // after a while, whatever is there (a page that is one flat grey, white or black).
+              const seen = changed ?? splitter.current;
+              if (capture?.painted && !capture.showing && seen && !looksBlank(seen, width, height)) capture.showing = true;
               if (!capture?.showing) return;
               const data = changed ?? (capture.latest ? undefined : splitter.current);
               if (data) capture.latest = { width, height, data };
@@ -92,11 +94,12 @@ export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements P
 
   #wire(): void {
     this.page.on('failed', (reason) => this.#fail(reason));
-    // Chromium draws at most 30 frames a second (its energy saver, ChromiumProcess), and its first
-    // frame may reach the display after `painted`: the change shows it, else this fallback does.
+    // The page's first frame may reach the display well after `painted` (Chromium draws at most 30
+    // frames a second, see ChromiumProcess, and later still on a busy machine): the first picture
+    // that is not blank shows it; this fallback shows a page that is blank itself.
     const show = (): void => {
       this.painted = true;
-      setTimeout(() => (this.showing = true), Math.max(SHOW_FALLBACK_MS, 8 * this.page.options.frameIntervalMs));
+      setTimeout(() => (this.showing = true), SHOW_FALLBACK_MS);
     };
     if (this.page.painted) show();
     else this.page.once('painted', show);
