@@ -9,7 +9,6 @@ import {
   type LayoutSpec,
   type LiveStreamActor,
   type Quality,
-  type RecordingInfo,
   type RtmpBroadcastInfo,
   type StartRtmpBroadcastsBody,
   normalizeLayout,
@@ -25,7 +24,8 @@ import { DEFAULT_QUALITY } from './composite/presets.js';
 import { drawtextSupport } from './ffmpeg/drawtextSupport.js';
 import { ffmpegPath } from './ffmpeg/ffmpegPath.js';
 import { PortAllocator } from './rtp/PortAllocator.js';
-import { processTempRoot, removeStaleTempRoots } from './tempDirs.js';
+import { processTempRoot } from './tempDirs.js';
+import { startUpChores } from './egressStartup.js';
 import { hlsOutput } from './live/hlsOutput.js';
 import { ROOM_CLOSED } from './live/liveStreamRequest.js';
 import { LiveStreamService } from './live/LiveStreamService.js';
@@ -91,7 +91,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     readonly options: EgressServiceOptions,
   ) {
     super();
-    this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max, { srtp: options.rtpSrtp === true, listenIp: options.rtpListenIp, announcedIp: options.rtpAnnouncedIp });
+    this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max, { srtp: options.rtpSrtp, listenIp: options.rtpListenIp, announcedIp: options.rtpAnnouncedIp });
     const hlsDir = options.hlsDir ?? join(tmpdir(), 'roomcast-hls');
     this.recordings = recordingStoreFor(options, hlsDir, (error, what) => this.safeEmit('backgroundError', error, what));
     this.liveStreams = new LiveStreamService({
@@ -123,16 +123,12 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
       own: (task, what) => this.#own(task, what),
     });
     sfu.on('roomClosed', (room) => this.#own(this.#stopRoom(room), 'stop the egress of a closed room'));
-    // Probing FFmpeg for drawtext spawns it twice: do it now, not on the first broadcast's clock.
-    void drawtextSupport(ffmpegPath()).catch(() => undefined);
-    // What a crashed server left in the temp directory (SDP files, labels) goes now.
-    this.#own(removeStaleTempRoots(), 'remove temp directories of crashed servers');
-    // Recordings a crash left unfinished are closed and remuxed now (recording.ready, with the
-    // reason), except those whose live streams resume (a new egress process in child mode).
-    const ready = (recording: RecordingInfo): void => void this.safeEmit('recordingRecovered', recording);
-    // Read now, so that earlier recordings are listed at once; finished once live streams are read.
-    this.#own(this.recordings.load(), 'read the recordings');
-    this.#own(this.liveStreams.recovery.then((resumed) => this.recordings.recover(ready, resumed)), 'recover recordings');
+    startUpChores({
+      recordings: this.recordings,
+      liveStreams: this.liveStreams,
+      recordingRecovered: (recording) => void this.safeEmit('recordingRecovered', recording),
+      own: (task, what) => this.#own(task, what),
+    });
   }
 
   /** `by`: who asked (`started_by` of each destination); the quality and layout fall back to the room's settings. */

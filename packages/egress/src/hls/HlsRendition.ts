@@ -280,8 +280,10 @@ export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
   async #publish(closed: Segment | undefined, removed: Segment[]): Promise<void> {
     this.#playlist = this.#render();
     this.#waiters.check();
-    // The state first: whatever a playlist on disk lists, the state a next run resumes from has it.
-    if (!this.#timeline.ended) await this.#files.replace(TIMELINE_STATE_NAME, JSON.stringify(this.#timeline.snapshot()));
+    // The state a next run resumes from, when a segment closed (parts are never resumed, and a
+    // resumed run numbers its parts past the files on disk): written before the playlist, so that
+    // whatever segment a playlist on disk lists, the state has it. Once per segment, not per part.
+    if (closed && !this.#timeline.ended) await this.#files.replace(TIMELINE_STATE_NAME, JSON.stringify(this.#timeline.snapshot()));
     await this.#files.replace(PLAYLIST_NAME, this.#playlist);
     if (closed) this.#withPartFiles.push(closed);
     const oldParts = this.#withPartFiles.splice(0, Math.max(0, this.#withPartFiles.length - this.options.windowSegments));

@@ -5,7 +5,7 @@ import { readJson } from '../recordings/recordingState.js';
 import type { TimelineSnapshot } from './HlsTimeline.js';
 import { parseMediaName, segmentName } from './names.js';
 
-/** A rendition's timeline as of its last playlist (never served: not a media name). */
+/** A rendition's timeline as of its last complete segment (never served: not a media name). */
 export const TIMELINE_STATE_NAME = 'timeline.json';
 
 const SnapshotSchema = z.object({
