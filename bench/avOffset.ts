@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'vitest';
 import { ffmpegPath, SyntheticPublisher } from '@roomcast/egress';
+import type { Layout } from '@roomcast/protocol';
 import { AV_MARKS, beepOnsets, flashOnsets, markAnalysisFilters, pairOffsetsMs, parseMetadataLog } from '../packages/egress/src/synthetic/avMarks.js';
 import { startTestServer } from '../apps/server/src/testServer.js';
 import { startRtmpServer } from '../test/support/rtmpServer.js';
@@ -23,7 +24,9 @@ import { saveResult } from './results.js';
 const env = process.env;
 const config = {
   quality: '360p' as const,
-  layout: 'single-participant' as const,
+  // BENCH_LAYOUT=web: the built-in grid page in Chromium, grabbed by the encoder itself (videoSourceFor);
+  // a JSON layout object too, e.g. web with a banner (the page then goes through the compositor).
+  layout: (env.BENCH_LAYOUT?.startsWith('{') ? JSON.parse(env.BENCH_LAYOUT) : (env.BENCH_LAYOUT ?? 'single-participant')) as Layout,
   publisher: { width: 640, height: 360, fps: 30 },
   marks: AV_MARKS,
   warmup_s: Number(env.BENCH_WARMUP_S ?? 4),

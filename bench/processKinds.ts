@@ -33,3 +33,44 @@ export function classify(s: ProcSample, self = process.pid): Kind {
 }
 
 export const isEgressFfmpeg = (s: ProcSample): boolean => EGRESS_FFMPEG.has(classify(s));
+
+/**
+ * bench/webLayout.ts's split: both sides of that comparison (the web layout's egress and the
+ * headless-browser compositor) by process, Chromium by process type and FFmpeg by role.
+ */
+export type WebLayoutKind =
+  | 'node' | 'chromium-browser' | 'chromium-renderer' | 'chromium-gpu' | 'chromium-audio' | 'chromium-other' | 'xvfb'
+  | 'pulseaudio' // the page-audio baseline's sound server: the page plays into its null sink, FFmpeg records the monitor
+  | 'ffmpeg-encoder' | 'ffmpeg-jpeg-decoder' | 'ffmpeg-audio-decoder' | 'ffmpeg-relay' | 'ffmpeg-x11grab-x264' | 'ffmpeg-x11grab' | 'ffmpeg-other'
+  | 'publisher' | 'sfu_worker' | 'nginx' | 'other';
+export const WEB_LAYOUT_KINDS: readonly WebLayoutKind[] = ['node', 'chromium-browser', 'chromium-renderer', 'chromium-gpu', 'chromium-audio', 'chromium-other', 'xvfb', 'pulseaudio',
+  'ffmpeg-encoder', 'ffmpeg-jpeg-decoder', 'ffmpeg-audio-decoder', 'ffmpeg-relay', 'ffmpeg-x11grab-x264', 'ffmpeg-x11grab', 'ffmpeg-other', 'other'];
+/** The same for both sides and not the egress (remote participants, the SFU, the destination): shown, not counted. */
+export const WEB_LAYOUT_NOT_COUNTED: readonly WebLayoutKind[] = ['publisher', 'sfu_worker', 'nginx'];
+
+export function classifyWebLayout(s: ProcSample, self = process.pid): WebLayoutKind {
+  if (s.pid === self) return 'node';
+  const c = ` ${s.cmdline} `;
+  if (c.includes('mediasoup-worker')) return 'sfu_worker';
+  if (/nginx/.test(s.cmdline)) return 'nginx';
+  if (c.includes('roomcast-synthetic-')) return 'publisher';
+  if (/^\S*pulseaudio /.test(`${s.cmdline} `)) return 'pulseaudio';
+  if (/chromium/.test(s.cmdline)) {
+    const type = /--type=([a-z-]+)/.exec(s.cmdline)?.[1];
+    if (type === undefined) return 'chromium-browser';
+    if (type === 'renderer') return 'chromium-renderer';
+    if (type === 'gpu-process') return 'chromium-gpu';
+    // The audio service decodes nothing (the renderer does) but mixes and writes to the sound server.
+    return c.includes('audio.mojom.AudioService') ? 'chromium-audio' : 'chromium-other';
+  }
+  if (/^\S*Xvfb/.test(s.cmdline)) return 'xvfb';
+  if (/^\S*ffmpeg/.test(s.cmdline)) {
+    if (c.includes(' x11grab ')) return c.includes(' libx264 ') ? 'ffmpeg-x11grab-x264' : 'ffmpeg-x11grab';
+    if (c.includes(' libx264 ')) return 'ffmpeg-encoder';
+    if (c.includes(' image2pipe ')) return 'ffmpeg-jpeg-decoder';
+    if (c.includes(' -f sdp ')) return 'ffmpeg-audio-decoder';
+    if (c.includes(' -c copy ')) return 'ffmpeg-relay';
+    return 'ffmpeg-other';
+  }
+  return 'other';
+}

@@ -6,21 +6,22 @@
  * over WebRTC). Not a test: nothing asserts on timing.
  * Run: pnpm -s bench:web-layout   (stdout is the JSON; a copy goes to bench/results/).
  * BENCH_PAGES=animated,static,grid picks the pages (all by default); BENCH_CAPTURES=x11grab,screencast
- * the web layout's captures (WEB_LAYOUT_CAPTURE), each on its own server, in that order (all by default).
+ * the web layout's captures (WEB_LAYOUT_CAPTURE), each on its own server, in that order (all by default);
+ * BENCH_BASELINES=silence,page_audio the baselines after each page's web layout window (both by default).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { test } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
 import { qualityPreset, SyntheticPublisher } from '@roomcast/egress';
 import { startTestServer } from '../apps/server/src/testServer.js';
 import { startRtmpServer } from '../test/support/rtmpServer.js';
+import { type PageApi, startHeadlessBrowserCompositor, stopBaseline } from './headlessBrowserCompositor.js';
+import { startCpuProfile } from './cpuProfile.js';
 import { machineInfo } from './machine.js';
+import { classifyWebLayout, WEB_LAYOUT_KINDS, WEB_LAYOUT_NOT_COUNTED } from './processKinds.js';
 import { ProcWindow, sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
+import { PULSEAUDIO_MISSING, PulseAudioDaemon, pulseAudioInstalled } from './pulseAudio.js';
 import { saveResult } from './results.js';
 
 const env = process.env;
@@ -32,7 +33,7 @@ const config = {
   pages: {
     animated: 'a block sliding across the page and a counter redrawn every animation frame: the worst case, everything repaints 60 times a second',
     static: 'a branded page whose only change is a clock ticking once a second: an overlay or slate',
-    grid: 'the built-in grid page (`web` without a url) with 2 synthetic publishers (640x360@30 VP8 + Opus): both browsers join as a viewer and decode both over WebRTC; the headless-browser compositor is then a Jibri-like recorder (its audio is silence, where Jibri would capture the page\'s: that favours it)',
+    grid: 'the built-in grid page (`web` without a url) with 2 synthetic publishers (640x360@30 VP8 + Opus): both browsers join as a viewer and decode both over WebRTC; the headless-browser compositor is then a Jibri-like recorder, with AAC of silence (`headless_browser_compositor`) or recording the page\'s audio through PulseAudio as Jibri does (`headless_browser_compositor_with_page_audio`)',
   },
   publishers: 2,
   publisher_video: { width: 640, height: 360, fps: 30 },
@@ -41,8 +42,16 @@ const PAGES = (env.BENCH_PAGES ?? Object.keys(config.pages).join(',')).split(','
 const CAPTURES = (env.BENCH_CAPTURES ?? 'x11grab,screencast').split(',') as Capture[];
 type Capture = 'x11grab' | 'screencast';
 const WEB_LAYOUT_WHAT: Record<Capture, string> = {
-  x11grab: 'Chromium (kiosk) under its own Xvfb + FFmpeg x11grab to raw yuv420p + compositor (+ room audio mix) + x264 + RTMP relay',
+  x11grab: 'Chromium (kiosk) under its own Xvfb, grabbed by the composite encoder itself (x11grab + x264 in one FFmpeg: nothing is drawn over the page) + the room audio mix (Node) + RTMP relay',
   screencast: 'headless Chromium (CDP screencast JPEGs) + FFmpeg JPEG decode + compositor (+ room audio mix) + x264 + RTMP relay',
+};
+/** The baseline's audio: AAC of silence (as before), or the page's audio through PulseAudio (the fair one). */
+type Baseline = 'silence' | 'page_audio';
+const BASELINES = (env.BENCH_BASELINES ?? 'silence,page_audio').split(',') as Baseline[];
+const BASELINE_KEY: Record<Baseline, string> = { silence: 'headless_browser_compositor', page_audio: 'headless_browser_compositor_with_page_audio' };
+const BASELINE_WHAT: Record<Baseline, string> = {
+  silence: 'Chromium (kiosk, muted) under Xvfb + x11grab + x264 + AAC of silence + RTMP',
+  page_audio: 'Chromium (kiosk) under Xvfb playing the page\'s audio into a PulseAudio null sink + x11grab + x264 + AAC of the sink\'s monitor + RTMP (Jibri\'s way)',
 };
 const preset = qualityPreset(config.quality);
 const ROOM = 'bench-web';
@@ -56,36 +65,6 @@ const STATIC_PAGE = `<!doctype html><html><body style="margin:0;background:#00c8
 const ANIMATED_PAGE = `<!doctype html><html><body style="margin:0;background:#00c8ff;overflow:hidden;font:64px sans-serif;color:#fff">
 <div id="box" style="position:absolute;top:120px;width:120px;height:120px;background:#ff3060"></div><div id="n" style="position:absolute;left:20px;top:10px"></div>
 <script>let i=0;function f(t){i++;document.getElementById('n').textContent=i;document.getElementById('box').style.left=((t/8)%${preset.width})+'px';requestAnimationFrame(f)}requestAnimationFrame(f);window.roomcast&&window.roomcast.ready()</script></body></html>`;
-
-type Kind =
-  | 'node' | 'chromium-browser' | 'chromium-renderer' | 'chromium-gpu' | 'chromium-other' | 'xvfb'
-  | 'ffmpeg-encoder' | 'ffmpeg-jpeg-decoder' | 'ffmpeg-audio-decoder' | 'ffmpeg-relay' | 'ffmpeg-x11grab-x264' | 'ffmpeg-x11grab' | 'ffmpeg-other'
-  | 'publisher' | 'sfu_worker' | 'nginx' | 'other';
-const KINDS: Kind[] = ['node', 'chromium-browser', 'chromium-renderer', 'chromium-gpu', 'chromium-other', 'xvfb',
-  'ffmpeg-encoder', 'ffmpeg-jpeg-decoder', 'ffmpeg-audio-decoder', 'ffmpeg-relay', 'ffmpeg-x11grab-x264', 'ffmpeg-x11grab', 'ffmpeg-other', 'other'];
-/** The same for both sides and not the egress (remote participants, the SFU, the destination): shown, not counted. */
-const NOT_COUNTED: Kind[] = ['publisher', 'sfu_worker', 'nginx'];
-function kindOf(s: ProcSample): Kind {
-  if (s.pid === process.pid) return 'node';
-  const c = ` ${s.cmdline} `;
-  if (c.includes('mediasoup-worker')) return 'sfu_worker';
-  if (/nginx/.test(s.cmdline)) return 'nginx';
-  if (c.includes('roomcast-synthetic-')) return 'publisher';
-  if (/chromium/.test(s.cmdline)) {
-    const type = /--type=([a-z-]+)/.exec(s.cmdline)?.[1];
-    return type === undefined ? 'chromium-browser' : type === 'renderer' ? 'chromium-renderer' : type === 'gpu-process' ? 'chromium-gpu' : 'chromium-other';
-  }
-  if (/^\S*Xvfb/.test(s.cmdline)) return 'xvfb';
-  if (/^\S*ffmpeg/.test(s.cmdline)) {
-    if (c.includes(' x11grab ')) return c.includes(' libx264 ') ? 'ffmpeg-x11grab-x264' : 'ffmpeg-x11grab';
-    if (c.includes(' libx264 ')) return 'ffmpeg-encoder';
-    if (c.includes(' image2pipe ')) return 'ffmpeg-jpeg-decoder';
-    if (c.includes(' -f sdp ')) return 'ffmpeg-audio-decoder';
-    if (c.includes(' -c copy ')) return 'ffmpeg-relay';
-    return 'ffmpeg-other';
-  }
-  return 'other';
-}
 
 const collect = (): ProcSample[] => [...sampleDescendants(process.pid), sampleProcess(process.pid)!];
 
@@ -103,108 +82,19 @@ async function measure(): Promise<{ cores: number; by_kind: Record<string, numbe
   }
   window.stop(collect());
   const by_kind: Record<string, number> = {};
-  for (const kind of KINDS) {
-    const cores = window.cores((s) => kindOf(s) === kind);
+  for (const kind of WEB_LAYOUT_KINDS) {
+    const cores = window.cores((s) => classifyWebLayout(s) === kind);
     if (cores > 0) by_kind[kind] = r3(cores);
   }
   const not_counted: Record<string, number> = {};
-  for (const kind of NOT_COUNTED) {
-    const cores = window.cores((s) => kindOf(s) === kind);
+  for (const kind of WEB_LAYOUT_NOT_COUNTED) {
+    const cores = window.cores((s) => classifyWebLayout(s) === kind);
     if (cores > 0) not_counted[kind] = r3(cores);
   }
-  return { cores: r3(window.cores((s) => !NOT_COUNTED.includes(kindOf(s)))), by_kind, not_counted };
+  return { cores: r3(window.cores((s) => !WEB_LAYOUT_NOT_COUNTED.includes(classifyWebLayout(s)))), by_kind, not_counted };
 }
 
-/** What the grid page needs before its scripts run (the egress gives it the same): see WebLayoutPage's `window.roomcast`. */
-interface PageApi {
-  room: string;
-  serverUrl: string;
-  token: string;
-}
-
-interface Baseline {
-  children: ChildProcess[];
-  browser?: Browser;
-}
-
-/**
- * Chromium in kiosk mode on an Xvfb display, grabbed with x11grab and encoded like the composite
- * (x264 veryfast, one thread, AAC). With `pageApi` it is driven like Jibri drives its Chrome: over
- * the DevTools protocol (Playwright here), which gives the page `window.roomcast` and opens it.
- */
-async function headlessBrowserCompositor(url: string, rtmpUrl: string, pageApi?: PageApi): Promise<Baseline> {
-  const profile = mkdtempSync(join(tmpdir(), 'bench-web-layout-'));
-  // Xvfb picks a free display and says which on fd 3 (no clash with a web layout's own Xvfb).
-  const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', `${preset.width}x${preset.height}x24`, '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
-  const display = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    xvfb.stdio[3]!.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      if (text.endsWith('\n')) resolve(`:${text.trim()}`);
-    });
-    xvfb.once('exit', () => reject(new Error('baseline Xvfb exited at start')));
-  });
-  const chromium = spawn(
-    env.CHROMIUM_PATH ?? 'chromium',
-    ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--mute-audio', `--user-data-dir=${profile}`,
-      '--kiosk', `--window-size=${preset.width},${preset.height}`, '--window-position=0,0',
-      ...(pageApi ? ['--remote-debugging-address=127.0.0.1', '--remote-debugging-port=0', '--autoplay-policy=no-user-gesture-required',
-        '--force-webrtc-ip-handling-policy=default_public_and_private_interfaces', 'about:blank'] : [url])],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, DISPLAY: display }, detached: true },
-  );
-  chromium.once('exit', () => rmSync(profile, { recursive: true, force: true }));
-  const baseline: Baseline = { children: [chromium, xvfb] };
-  if (pageApi) baseline.browser = await openWithApi(chromium, url, pageApi);
-  else chromium.stderr!.resume();
-  await sleep(3000);
-  const kbps = preset.videoKbps;
-  const ffmpeg = spawn('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-f', 'x11grab', '-video_size', `${preset.width}x${preset.height}`, '-framerate', String(preset.fps), '-i', display,
-    '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-threads', '1', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
-    '-g', String(preset.fps * 2), '-keyint_min', String(preset.fps * 2), '-sc_threshold', '0', '-b:v', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps * 2}k`,
-    '-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '128k', '-f', 'flv', rtmpUrl,
-  ], { stdio: 'ignore' });
-  baseline.children.unshift(ffmpeg);
-  return baseline;
-}
-
-/** Connects to the kiosk Chromium's DevTools, gives its page `window.roomcast` and opens `url` in it. */
-async function openWithApi(child: ChildProcess, url: string, api: PageApi): Promise<Browser> {
-  const wsUrl = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    const timer = setTimeout(() => reject(new Error('baseline chromium gave no DevTools URL')), 15_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      text += chunk.toString('utf8');
-      const match = /DevTools listening on (ws:\/\/\S+)/.exec(text);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-  });
-  const browser = await chromium.connectOverCDP(wsUrl, { timeout: 15_000 });
-  const page = browser.contexts()[0]!.pages()[0] ?? (await browser.contexts()[0]!.newPage());
-  await page.addInitScript((a: PageApi) => {
-    (globalThis as unknown as { roomcast: unknown }).roomcast = { ...a, ready: () => undefined, end: () => undefined };
-  }, api);
-  await page.goto(url, { waitUntil: 'load' });
-  return browser;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    // Xvfb on SIGTERM removes its lock file and socket; Chromium goes with its whole process group.
-    if (child.pid) process.kill(child.spawnargs.includes('--kiosk') ? -child.pid : child.pid, child.spawnfile === 'Xvfb' ? 'SIGTERM' : 'SIGKILL');
-  } catch {
-    // gone
-  }
-  return exited;
-}
-
-/** One page: the web layout, then the headless-browser compositor, each measured over one window. */
+/** One page: the web layout, then each headless-browser compositor baseline, each measured over one window. */
 async function compare(pageUrl: string | undefined, name: string, capture: Capture, server: TestServerLike, rtmp: RtmpLike): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const layout = pageUrl === undefined ? 'web' : { name: 'web', options: { url: pageUrl } };
@@ -214,21 +104,60 @@ async function compare(pageUrl: string | undefined, name: string, capture: Captu
   });
   if (started.status !== 201) throw new Error(`broadcast refused: ${started.status} ${await started.text()}`);
   await sleep(config.warmup_s * 1000);
-  out.web_layout = { what: WEB_LAYOUT_WHAT[capture], live: (await rtmp.liveStreams()).includes(`web-${name}`), ...(await measure()) };
+  // BENCH_CPU_PROFILE=1: a V8 profile of this process (the server) over the web layout's window.
+  const profiling = env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
+  const web = { what: WEB_LAYOUT_WHAT[capture], live: (await rtmp.liveStreams()).includes(`web-${name}`), ...(await measure()) };
+  await profiling?.(`bench/results/web-layout-${name}.cpuprofile`);
+  out.web_layout = web;
   await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' });
   await sleep(2000);
-  const url = pageUrl ?? new URL('/layouts/grid.html', server.url).href;
-  const pageApi = pageUrl === undefined ? { room: ROOM, serverUrl: server.url, token: await server.participantToken(ROOM, `baseline-recorder-${name}`, 'viewer') } : undefined;
-  const baseline = await headlessBrowserCompositor(url, rtmp.rtmpUrl(`baseline-${name}`), pageApi);
+  const page: BaselinePage = { url: pageUrl ?? new URL('/layouts/grid.html', server.url).href, grid: pageUrl === undefined, name, server, rtmp };
+  for (const variant of BASELINES) {
+    const key = BASELINE_KEY[variant];
+    const measured = variant === 'silence' ? await measureBaseline(page, 'silence') : await pageAudioBaseline(page);
+    out[key] = measured;
+    if (typeof measured.cores === 'number') out[`web_layout_over_${key.replace('headless_browser_compositor', 'baseline')}`] = r3(web.cores / measured.cores);
+  }
+  return out;
+}
+
+interface BaselinePage {
+  url: string;
+  /** The built-in grid page, driven over DevTools with a viewer token (the Jibri case). */
+  grid: boolean;
+  name: string;
+  server: TestServerLike;
+  rtmp: RtmpLike;
+}
+
+/** One window of the headless-browser compositor, with silence or (given `pulse`) the page's audio. */
+async function measureBaseline(page: BaselinePage, variant: Baseline, pulse?: PulseAudioDaemon): Promise<Record<string, unknown> & { cores: number }> {
+  const streamKey = variant === 'silence' ? `baseline-${page.name}` : `baseline-audio-${page.name}`;
+  const pageApi: PageApi | undefined = page.grid
+    ? { room: ROOM, serverUrl: page.server.url, token: await page.server.participantToken(ROOM, `${streamKey}-recorder`, 'viewer') }
+    : undefined;
+  const video = { width: preset.width, height: preset.height, fps: preset.fps, kbps: preset.videoKbps };
+  const baseline = await startHeadlessBrowserCompositor({ url: page.url, rtmpUrl: page.rtmp.rtmpUrl(streamKey), video, pageApi, pulse });
   try {
     await sleep(config.warmup_s * 1000);
-    out.headless_browser_compositor = { what: 'Chromium (kiosk) under Xvfb + x11grab + x264 + RTMP', live: (await rtmp.liveStreams()).includes(`baseline-${name}`), ...(await measure()) };
+    // Before the window, so its FFmpeg is not counted: about -91 dB would say no audio reached the sink.
+    const level = pulse ? { page_audio_mean_volume_db: await pulse.meanVolumeDb(2) } : {};
+    const live = (await page.rtmp.liveStreams()).includes(streamKey);
+    return { what: BASELINE_WHAT[variant], live, ...level, ...(await measure()) };
   } finally {
-    await Promise.race([baseline.browser?.close().catch(() => undefined), sleep(1000)]);
-    for (const child of baseline.children) await kill(child);
+    await stopBaseline(baseline);
   }
-  out.web_layout_over_baseline = r3((out.web_layout as { cores: number }).cores / (out.headless_browser_compositor as { cores: number }).cores);
-  return out;
+}
+
+/** The page-audio baseline on a PulseAudio daemon of its own; skipped (not failed) where pulseaudio is missing. */
+async function pageAudioBaseline(page: BaselinePage): Promise<Record<string, unknown>> {
+  if (!pulseAudioInstalled()) return { what: BASELINE_WHAT.page_audio, skipped: PULSEAUDIO_MISSING };
+  const pulse = await PulseAudioDaemon.start();
+  try {
+    return await measureBaseline(page, 'page_audio', pulse);
+  } finally {
+    await pulse.stop();
+  }
 }
 
 /** Every page with one capture of the web layout, on a server of its own (WEB_LAYOUT_CAPTURE is read at start). */
@@ -268,7 +197,7 @@ test('web layout vs headless-browser compositor', async () => {
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   const pageOrigin = `http://127.0.0.1:${(pages.address() as AddressInfo).port}`;
   const rtmp = await startRtmpServer();
-  const result: Record<string, unknown> = { bench: 'web-layout', machine: machineInfo(), config: { ...config, captures: CAPTURES }, started_at: new Date().toISOString() };
+  const result: Record<string, unknown> = { bench: 'web-layout', machine: machineInfo(), config: { ...config, captures: CAPTURES, baselines: BASELINES }, started_at: new Date().toISOString() };
   try {
     for (const capture of CAPTURES) result[capture] = await benchCapture(capture, pageOrigin, rtmp);
   } finally {

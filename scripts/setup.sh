@@ -34,7 +34,7 @@ PREF
 
 system_packages_missing() {
   local pkg
-  for pkg in mediasoup-worker ffmpeg chromium nginx-light libnginx-mod-rtmp libnginx-mod-stream openssl ca-certificates fonts-dejavu-core espeak-ng pocketsphinx-en-us redis-server; do
+  for pkg in mediasoup-worker ffmpeg chromium nginx-light libnginx-mod-rtmp libnginx-mod-stream openssl ca-certificates fonts-dejavu-core espeak-ng pocketsphinx-en-us xvfb redis-server pulseaudio; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || return 0
   done
   return 1
@@ -46,7 +46,8 @@ install_system_packages() {
   add_experimental_suite
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q
-  $SUDO apt-get install -y -q --no-install-recommends ffmpeg chromium nginx-light libnginx-mod-rtmp libnginx-mod-stream openssl ca-certificates fonts-dejavu-core procps espeak-ng pocketsphinx-en-us xvfb redis-server
+  # pulseaudio: only bench:web-layout needs it (its page-audio baseline; skipped without it).
+  $SUDO apt-get install -y -q --no-install-recommends ffmpeg chromium nginx-light libnginx-mod-rtmp libnginx-mod-stream openssl ca-certificates fonts-dejavu-core procps espeak-ng pocketsphinx-en-us xvfb redis-server pulseaudio
   $SUDO apt-get install -y -q --no-install-recommends -t experimental mediasoup-worker
   # The distribution's nginx service is not ours: tests start their own on loopback.
   $SUDO systemctl disable --now nginx >/dev/null 2>&1 || $SUDO service nginx stop >/dev/null 2>&1 || true

@@ -67,6 +67,29 @@ async function egressProcessesLeft(timeoutMs = 5000): Promise<string[]> {
 }
 
 const near = (a: [number, number, number], b: [number, number, number], tolerance = 24): boolean => a.every((v, i) => Math.abs(v - b[i]!) <= tolerance);
+const YELLOW: [number, number, number] = [0xff, 0xff, 0x00];
+
+/** The egress's x11grab processes, by command line. */
+const grabbers = (): string[] => egressProcesses().filter((p) => p.cmdline.includes('x11grab')).map((p) => p.cmdline);
+
+/** A picture from the destination, with the RGB at a point. */
+interface Frame {
+  at(x: number, y: number): [number, number, number];
+}
+
+/** The first picture from the destination that `wanted` accepts, within 20 s. */
+async function frameOf(url: string, wanted: (frame: Frame) => boolean): Promise<Frame> {
+  let found: Frame | undefined;
+  await expect
+    .poll(async () => {
+      const rgb = await grabFrame(url);
+      const frame: Frame = { at: (x, y) => [rgb[(y * 640 + x) * 3]!, rgb[(y * 640 + x) * 3 + 1]!, rgb[(y * 640 + x) * 3 + 2]!] };
+      if (wanted(frame)) found = frame;
+      return found !== undefined;
+    }, { timeout: 20_000, interval: 500 })
+    .toBe(true);
+  return found!;
+}
 
 describe('web layout: a page rendered by Chromium is the composite (real Chromium, nginx-rtmp, FFmpeg)', () => {
   let rtmp: RtmpServer;
@@ -81,6 +104,7 @@ describe('web layout: a page rendered by Chromium is the composite (real Chromiu
 
   const start = (room: string, body: unknown) => server.api(`/v1/rooms/${room}/rtmp_broadcasts`, { method: 'POST', body });
   const stop = (room: string) => server.api(`/v1/rooms/${room}/rtmp_broadcasts/stop`, { method: 'POST' });
+  const putLayout = (room: string, layout: unknown) => server.api(`/v1/rooms/${room}/egress/layout`, { method: 'PUT', body: { layout } });
   const stateOf = async (room: string): Promise<EgressState> =>
     ((await (await server.api(`/v1/rooms/${room}`)).json()) as { room: { egress: EgressState } }).room.egress;
 
@@ -134,6 +158,43 @@ describe('web layout: a page rendered by Chromium is the composite (real Chromiu
         return near(pixel, MARKER);
       }, { timeout: 30_000, interval: 500 })
       .toBe(true);
+    expect((await stateOf('show')).rtmps.map((r) => r.status)).toEqual(['live']);
+    expect((await stop('show')).status).toBe(200);
+    expect(await egressProcessesLeft()).toEqual([]);
+  });
+
+  it('lets the encoder grab the page itself while nothing is drawn over it; then a banner over it, the page alone again and a built-in layout, live, and the destination never reconnects', async () => {
+    const url = `${pageOrigin}/layout.html`;
+    const response = await start('show', { quality: '360p', layout: { name: 'web', options: { url } }, broadcasts: [{ name: 'web', stream_url: rtmp.appUrl(), stream_key: 'bypass' }] });
+    expect(response.status).toBe(201);
+    const composite = server.egress.composites.get('show')!;
+    const relay = composite.relays.get('web')!;
+    // Once the page shows, the one x11grab left is the encoder's own (x264 in the same process); the compositor's grab pauses.
+    await expect.poll(() => composite.encoder.source.kind, { timeout: 30_000 }).toBe('display');
+    await expect.poll(() => grabbers().map((cmdline) => cmdline.includes('libx264')), { timeout: 5000 }).toEqual([true]);
+    await expect.poll(async () => near(await centrePixel(rtmp.rtmpUrl('bypass')), MARKER), { timeout: 15_000, interval: 500 }).toBe(true);
+
+    // A banner must be drawn over the page: the compositor draws again, the page's grab runs again.
+    const banner = { text: 'Breaking', background: '#ffff00', position: 'bottom' as const };
+    expect((await putLayout('show', { name: 'web', options: { url, banner } })).status).toBe(200);
+    await expect.poll(() => composite.encoder.source.kind, { timeout: 10_000 }).toBe('pipe');
+    await expect.poll(() => grabbers().map((cmdline) => cmdline.includes('libx264')), { timeout: 5000 }).toEqual([false]);
+    const banded = await frameOf(rtmp.rtmpUrl('bypass'), (f) => near(f.at(620, 350), YELLOW));
+    expect(near(banded.at(320, 180), MARKER)).toBe(true);
+
+    // Without it, the encoder grabs the page again.
+    expect((await putLayout('show', { name: 'web', options: { url } })).status).toBe(200);
+    await expect.poll(() => composite.encoder.source.kind, { timeout: 10_000 }).toBe('display');
+    const plain = await frameOf(rtmp.rtmpUrl('bypass'), (f) => near(f.at(620, 350), MARKER));
+    expect(near(plain.at(320, 180), MARKER)).toBe(true);
+
+    // A built-in layout: the publisher's picture, through the compositor.
+    expect((await putLayout('show', 'grid')).status).toBe(200);
+    await expect.poll(() => composite.encoder.source.kind, { timeout: 10_000 }).toBe('pipe');
+    await expect.poll(async () => lumaSpread(await grabFrame(rtmp.rtmpUrl('bypass'))), { timeout: 30_000, interval: 1000 }).toBeGreaterThan(30);
+
+    expect(composite.relays.get('web')).toBe(relay);
+    expect(relay.info().retries).toBe(0);
     expect((await stateOf('show')).rtmps.map((r) => r.status)).toEqual(['live']);
     expect((await stop('show')).status).toBe(200);
     expect(await egressProcessesLeft()).toEqual([]);

@@ -34,6 +34,26 @@ describe('FFmpeg argument builders', () => {
     expect(args.at(-1)).toBe('pipe:1');
   });
 
+  it("grabs a web layout's display itself at the composite's size and rate, the mixed audio still on fd 3", () => {
+    const display = { kind: 'display', display: ':42', xauthority: '/tmp/x/Xauthority' } as const;
+    const args = encoderArgs(qualityPreset('360p'), {}, { width: 1280, height: 720 }, display);
+    expect(valueOf(args, '-f')).toBe('x11grab');
+    expect(valueOf(args, '-video_size')).toBe('1280x720');
+    expect(valueOf(args, '-framerate')).toBe('30');
+    expect(valueOf(args, '-i')).toBe(':42');
+    expect(args).not.toContain('pipe:0');
+    expect(args.filter((a) => a === '-i')).toHaveLength(2);
+    expect(args[args.lastIndexOf('-i') + 1]).toBe('pipe:3');
+    // Its start time is read from FFmpeg's input description (info level), and a late grab never leaves a hole.
+    expect(valueOf(args, '-loglevel')).toBe('info');
+    expect(args).toContain('-nostats');
+    expect(valueOf(args, '-fps_mode')).toBe('cfr');
+    expect(valueOf(args, '-vf')).toBe('scale=640:360');
+    // The cookie reaches FFmpeg through its environment, never its arguments.
+    expect(args.join(' ')).not.toContain('Xauthority');
+    expect(valueOf(encoderArgs(qualityPreset('360p')), '-loglevel')).toBe('warning');
+  });
+
   it('a lower encode reads the composite\'s size and scales to its own preset; the top one does not scale', () => {
     expect(encoderArgs(qualityPreset('720p'))).not.toContain('-vf');
     const args = encoderArgs(qualityPreset('360p'), {}, { width: 1280, height: 720 });

@@ -14,12 +14,17 @@ import { Placeholders } from './Placeholders.js';
 import type { QualityPreset } from './presets.js';
 import { TrackInputs } from './TrackInputs.js';
 import { limitSubjects, roomSubjects, type SubjectSource } from './roomSubjects.js';
+import { type DisplaySource, PIPE_SOURCE, sameVideoSource, type VideoSource, videoSourceFor } from './videoSource.js';
 
 /** Where the compositor's output goes: the encoder's two input pipes. */
 export interface CompositeSink {
   /** Queues one picture; `written` is called once the bytes left (or were dropped), freeing the buffer. */
   writeVideo(frame: Buffer, written: () => void): void;
   writeAudio(pcm: Buffer): void;
+  /** Encoders that can grab a web layout's display themselves are told which source to use. */
+  useVideoSource?(source: VideoSource): void;
+  /** False while no encoder reads the pictures written (they grab a display): none are drawn then. */
+  readonly wantsVideo?: boolean;
 }
 
 /**
@@ -31,6 +36,8 @@ export interface WebLayoutSource {
   show(spec: LayoutSpec, size: { width: number; height: number }): void;
   /** The newest full-canvas picture, or undefined until the page has drawn one. */
   frame(): YuvFrame | undefined;
+  /** The page's display once it shows there (x11grab capture): encoders may grab it themselves. */
+  display?(): DisplaySource | undefined;
   /** The layout is no longer `web`, or the composite stops. */
   hide(): void;
   /** Awaited once the composite has stopped: nothing of the page (its browser) is left after it. */
@@ -97,6 +104,7 @@ export class Compositor {
   #inputsEnabled = false;
   #stopped = false;
   #lastDrawn: Buffer | undefined;
+  #videoSource: VideoSource = PIPE_SOURCE;
   readonly #detach: Array<() => void> = [];
 
   constructor(
@@ -213,8 +221,11 @@ export class Compositor {
   #tick(): void {
     const clock = this.#clock;
     if (!clock) return;
+    this.#followVideoSource();
     const frames = clock.framesDue();
-    if (frames > 0) {
+    // Every encoder grabs the page's display itself: no picture to draw (the clock still runs, so
+    // the pictures start again in step when something must be drawn over the page).
+    if (frames > 0 && this.sink.wantsVideo !== false) {
       const frame = this.#draw();
       for (let i = 0; i < frames; i++) {
         this.#pool.retain(frame);
@@ -223,6 +234,19 @@ export class Compositor {
     }
     const samples = clock.samplesDue(AUDIO_CHUNK);
     if (samples > 0) this.sink.writeAudio(this.#mixer.mix(samples));
+  }
+
+  /** A `web` layout with nothing drawn over its page: the encoders grab the page's display (videoSourceFor). */
+  #followVideoSource(): void {
+    if (!this.sink.useVideoSource) return;
+    const web = this.#layout.name === 'web' && this.#inputsEnabled ? this.options.webLayout?.display?.() : undefined;
+    const source = videoSourceFor(this.#layout, web);
+    if (sameVideoSource(source, this.#videoSource)) return;
+    // Something is to be drawn over the page: the encoders keep grabbing until the compositor has a
+    // picture of the page again (its grab paused meanwhile), so no output shows a stale or empty one.
+    if (web && source.kind === 'pipe' && this.#videoSource.kind === 'display' && !this.options.webLayout?.frame()) return;
+    this.#videoSource = source;
+    this.sink.useVideoSource(source);
   }
 
   /** The next picture; the previous one again when nothing on screen changed since. */

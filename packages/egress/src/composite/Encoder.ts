@@ -1,9 +1,11 @@
 import { encoderArgs, type FrameSize, type X264Tuning } from '../args/encoderArgs.js';
 import { type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import { type FlvTag, FlvTagReader } from '../fanout/FlvTagReader.js';
+import { AudioStartAligner, inputStartMs } from './AudioStartAligner.js';
 import { AvSync } from './AvSync.js';
 import type { CompositeSink } from './Compositor.js';
 import type { QualityPreset } from './presets.js';
+import { PIPE_SOURCE, type VideoSource } from './videoSource.js';
 
 /**
  * Past this many queued frames (1 s) the encoder is not keeping up: drop rather than grow without
@@ -26,6 +28,7 @@ export class Encoder implements CompositeSink {
   readonly #frameBytes: number;
   readonly #avSync: AvSync;
   #droppedFrames = 0;
+  #aligner: AudioStartAligner | undefined;
   #firstTagAt: number | undefined;
   #onFirstOutput: () => void = () => undefined;
   /** Settles with the first encoded output (or when FFmpeg exits without any). */
@@ -36,17 +39,31 @@ export class Encoder implements CompositeSink {
     preset: QualityPreset,
     readonly output: EncodedOutput,
     input: FrameSize,
+    /** Where its pictures come from: written to it (`pipe`), or grabbed by it from a display. */
+    readonly source: VideoSource,
   ) {
     this.#frameBytes = input.width * input.height * 1.5;
     this.#avSync = new AvSync(preset.fps);
+    if (source.kind === 'display') this.#alignAudioStart(new AudioStartAligner());
     ffmpeg.stdout.on('data', (chunk: Buffer) => this.#onOutput(chunk));
     void ffmpeg.exited.then(() => this.#onFirstOutput());
   }
 
-  /** `input`: the size of the pictures written to it (default the preset's; larger ones are scaled down by FFmpeg). */
-  static async start(preset: QualityPreset, output: EncodedOutput, x264?: X264Tuning, input: FrameSize = preset): Promise<Encoder> {
-    const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset, x264, input), { pipes: { stdin: true, stdout: true, extraInputs: 1 } });
-    return new Encoder(ffmpeg, preset, output, input);
+  /**
+   * `input`: the size of its pictures (default the preset's; larger ones are scaled down by FFmpeg).
+   * `source`: a display it grabs them from itself instead of having them written to it.
+   */
+  static async start(preset: QualityPreset, output: EncodedOutput, x264?: X264Tuning, input: FrameSize = preset, source: VideoSource = PIPE_SOURCE): Promise<Encoder> {
+    const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset, x264, input, source), {
+      env: source.kind === 'display' ? { XAUTHORITY: source.xauthority } : undefined,
+      pipes: { stdin: true, stdout: true, extraInputs: 1 },
+    });
+    return new Encoder(ffmpeg, preset, output, input, source);
+  }
+
+  /** Whether it takes the pictures written to it (it grabs its own from a display otherwise). */
+  get readsPictures(): boolean {
+    return this.source.kind === 'pipe';
   }
 
   get exited(): Promise<FfmpegExit> {
@@ -64,7 +81,7 @@ export class Encoder implements CompositeSink {
 
   writeVideo(frame: Buffer, written: () => void): void {
     const stdin = this.ffmpeg.stdin;
-    if (!this.ffmpeg.running || stdin.destroyed) return written();
+    if (!this.readsPictures || !this.ffmpeg.running || stdin.destroyed) return written();
     if (stdin.writableLength > MAX_QUEUED_FRAMES * this.#frameBytes) {
       this.#droppedFrames++;
       this.#avSync.videoFrameDropped();
@@ -74,14 +91,34 @@ export class Encoder implements CompositeSink {
   }
 
   writeAudio(pcm: Buffer): void {
-    const pipe = this.ffmpeg.inputPipe(3);
     const audio = this.#avSync.audioToSend(pcm);
+    this.#writeAudio(this.#aligner ? this.#aligner.push(audio) : audio);
+  }
+
+  #writeAudio(audio: Buffer): void {
+    const pipe = this.ffmpeg.inputPipe(3);
     if (this.ffmpeg.running && !pipe.destroyed && audio.length > 0) pipe.write(audio);
   }
 
-  /** Ends the inputs so FFmpeg flushes its last frames, then makes sure it is gone. */
+  /** The sound starts at the display grab's first picture (see AudioStartAligner), once FFmpeg says when that was. */
+  #alignAudioStart(aligner: AudioStartAligner): void {
+    this.#aligner = aligner;
+    const onLine = (line: string): void => {
+      const startMs = inputStartMs(line);
+      if (startMs === undefined) return;
+      this.ffmpeg.off('stderrLine', onLine);
+      this.#writeAudio(aligner.start(startMs));
+    };
+    this.ffmpeg.on('stderrLine', onLine);
+  }
+
+  /**
+   * Ends the inputs so FFmpeg flushes its last frames, then makes sure it is gone. A display grab
+   * never ends by itself: SIGTERM, on which FFmpeg flushes too.
+   */
   async stop(): Promise<void> {
-    await this.ffmpeg.finish(2000);
+    if (this.readsPictures) await this.ffmpeg.finish(2000);
+    else await this.ffmpeg.stop(2000);
   }
 
   #onOutput(chunk: Buffer): void {

@@ -5,8 +5,10 @@ import type { FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import type { CompositeSink } from './Compositor.js';
 import { Encoder } from './Encoder.js';
 import { FlvSplice } from './FlvSplice.js';
+import { OutputGate } from './OutputGate.js';
 import type { QualityPreset } from './presets.js';
 import { RestartPolicy, type RestartPolicyOptions } from './RestartPolicy.js';
+import { PIPE_SOURCE, sameVideoSource, type VideoSource } from './videoSource.js';
 
 /** Three crashes within five minutes end the broadcast; fewer are ridden through, the first at once. */
 export const ENCODER_RESTART: RestartPolicyOptions = {
@@ -34,17 +36,36 @@ export interface EncoderSupervisorOptions {
   restart?: RestartPolicyOptions;
   /** Size of the pictures it is fed (the composite's); default the preset's. */
   input?: FrameSize;
+  /** Where its first encoder takes its pictures from (default: written to it). */
+  source?: VideoSource;
+}
+
+/** An encoder run and the gate between it and the stream. */
+interface Run {
+  encoder: Encoder;
+  gate: OutputGate;
 }
 
 /**
  * The composite's encoder, kept alive: a crashed FFmpeg is replaced (with backoff, within a limit)
  * while the compositor goes on, and the new encoder's FLV is spliced onto the old one's (see
- * FlvSplice), so every relay keeps reading one continuous stream from the same fan-out.
+ * FlvSplice), so every relay keeps reading one continuous stream from the same fan-out. The same
+ * splice carries a change of video source (a web layout's display grabbed directly, or the
+ * compositor's pictures): the new encoder starts beside the old one and takes over with its first
+ * output, so no destination reconnects and the picture changes within a few frames.
  */
 export class EncoderSupervisor extends TypedEmitter<EncoderSupervisorEvents> implements CompositeSink {
   readonly #policy: RestartPolicy;
   readonly #first: Encoder;
-  #current: Encoder;
+  #current: Run;
+  /** A replacement for another video source, started but not yet encoding. */
+  #pending: Run | undefined;
+  /** The video source wanted now (the current run's, or the pending one's). */
+  #source: VideoSource;
+  /** A display encoder failed here once: this composite keeps to the compositor's pictures. */
+  #displayRefused = false;
+  #switches = 0;
+  readonly #retiring = new Set<Promise<void>>();
   #startedAt = Date.now();
   /** Frames dropped by encoders that are gone. */
   #droppedBefore = 0;
@@ -57,25 +78,33 @@ export class EncoderSupervisor extends TypedEmitter<EncoderSupervisorEvents> imp
     /** What every relay reads: one stream across encoder restarts. */
     readonly fanout: FlvFanout,
     readonly splice: FlvSplice,
-    first: Encoder,
+    first: Run,
   ) {
     super();
     this.#policy = new RestartPolicy(options.restart ?? ENCODER_RESTART);
-    this.#first = first;
+    this.#first = first.encoder;
     this.#current = first;
-    this.#watch(first);
+    this.#source = first.encoder.source;
+    this.#watch(first.encoder);
   }
 
   static async start(options: EncoderSupervisorOptions): Promise<EncoderSupervisor> {
     const fanout = new FlvFanout();
     const splice = new FlvSplice(fanout);
     splice.nextRun();
-    return new EncoderSupervisor(options, fanout, splice, await Encoder.start(options.preset, splice, options.x264, options.input));
+    const gate = new OutputGate(splice);
+    const encoder = await Encoder.start(options.preset, gate, options.x264, options.input, options.source ?? PIPE_SOURCE);
+    return new EncoderSupervisor(options, fanout, splice, { encoder, gate });
   }
 
   /** The FFmpeg encoding now (or the one that just died, until its successor runs). */
   get ffmpeg(): FfmpegProcess {
-    return this.#current.ffmpeg;
+    return this.#current.encoder.ffmpeg;
+  }
+
+  /** Where the encoding run takes its pictures from. */
+  get source(): VideoSource {
+    return this.#current.encoder.source;
   }
 
   /** Settles with the first encoder's first output (or its exit without any). */
@@ -90,19 +119,40 @@ export class EncoderSupervisor extends TypedEmitter<EncoderSupervisorEvents> imp
 
   /** Frames dropped because an encoder could not keep up, over every encoder of this composite. */
   get droppedFrames(): number {
-    return this.#droppedBefore + this.#current.droppedFrames;
+    return this.#droppedBefore + this.#current.encoder.droppedFrames;
   }
 
   get restarts(): number {
     return this.#policy.restarts;
   }
 
+  /** False while it grabs its pictures itself and means to go on so: the compositor need not draw any. */
+  get wantsVideo(): boolean {
+    return this.#source.kind === 'pipe' || this.#current.encoder.readsPictures;
+  }
+
   writeVideo(frame: Buffer, written: () => void): void {
-    this.#current.writeVideo(frame, written);
+    const readers = [this.#current, this.#pending].filter((run): run is Run => run?.encoder.readsPictures === true);
+    if (readers.length === 0) return written();
+    let left = readers.length;
+    for (const { encoder } of readers) encoder.writeVideo(frame, () => --left === 0 && written());
   }
 
   writeAudio(pcm: Buffer): void {
-    this.#current.writeAudio(pcm);
+    // A replacement needs sound too: FFmpeg writes nothing until every stream has its first frame.
+    this.#current.encoder.writeAudio(pcm);
+    this.#pending?.encoder.writeAudio(pcm);
+  }
+
+  /**
+   * Encode from `source` from now on: a new encoder starts beside the running one and takes over
+   * with its first output. Idempotent; a display that failed once is not tried again here.
+   */
+  useVideoSource(source: VideoSource): void {
+    const wanted = source.kind === 'display' && this.#displayRefused ? PIPE_SOURCE : source;
+    if (this.#stopped || sameVideoSource(wanted, this.#source)) return;
+    this.#source = wanted;
+    this.#switchTo(wanted);
   }
 
   /** Ends the encoder cleanly (it flushes its last frames); no restart follows. Safe twice. */
@@ -110,12 +160,74 @@ export class EncoderSupervisor extends TypedEmitter<EncoderSupervisorEvents> imp
     this.#stopped = true;
     clearTimeout(this.#restartTimer);
     await this.#restarting;
-    await this.#current.stop();
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.gate.shut();
+    await Promise.all([pending?.encoder.ffmpeg.stop(500), this.#current.encoder.stop(), ...this.#retiring]);
+  }
+
+  #switchTo(source: VideoSource): void {
+    const switchNo = ++this.#switches;
+    this.#dropPending();
+    const gate: OutputGate = new OutputGate(this.splice, (): boolean => this.#promote(gate));
+    Encoder.start(this.options.preset, gate, this.options.x264, this.options.input, source).then(
+      (encoder) => {
+        if (this.#stopped || switchNo !== this.#switches) return void this.#retire(encoder);
+        this.#pending = { encoder, gate };
+        this.#watch(encoder);
+      },
+      () => this.#pendingFailed(source),
+    );
+  }
+
+  /** The pending run's first output: it becomes the stream, the old run's gate shuts and it ends. */
+  #promote(gate: OutputGate): boolean {
+    const next = this.#pending;
+    if (this.#stopped || next?.gate !== gate) return false;
+    const old = this.#current;
+    old.gate.shut();
+    this.splice.nextRun();
+    this.#pending = undefined;
+    this.#current = next;
+    this.#droppedBefore += old.encoder.droppedFrames;
+    this.#retire(old.encoder);
+    return true;
+  }
+
+  #dropPending(): void {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (!pending) return;
+    pending.gate.shut();
+    this.#retire(pending.encoder);
+  }
+
+  /** Ends a run that no longer feeds the stream; stop() waits for it. */
+  #retire(encoder: Encoder): void {
+    const done = encoder.ffmpeg.stop(500).then(() => undefined, () => undefined);
+    this.#retiring.add(done);
+    void done.finally(() => this.#retiring.delete(done));
+  }
+
+  /** The replacement would not start or died before encoding: stay on (or go back to) the compositor's pictures. */
+  #pendingFailed(source: VideoSource): void {
+    if (this.#stopped || !sameVideoSource(source, this.#source)) return;
+    if (source.kind === 'display') this.#displayRefused = true;
+    this.#source = this.#current.encoder.source;
+    if (this.#source.kind === 'display') this.useVideoSource(PIPE_SOURCE);
+    else if (!this.#current.encoder.ffmpeg.running) this.#onCrash();
   }
 
   #watch(encoder: Encoder): void {
     void encoder.exited.then(() => {
-      if (!this.#stopped && encoder === this.#current) this.#onCrash();
+      if (this.#stopped) return;
+      if (encoder === this.#pending?.encoder) {
+        this.#pending = undefined;
+        return this.#pendingFailed(encoder.source);
+      }
+      // The run being replaced may die first (a web layout's display going away): its successor takes over.
+      if (encoder !== this.#current.encoder || this.#pending) return;
+      this.#onCrash();
     });
   }
 
@@ -128,25 +240,35 @@ export class EncoderSupervisor extends TypedEmitter<EncoderSupervisorEvents> imp
     }, delay);
   }
 
+  /**
+   * A new run after a crash, on the source wanted now; a display encoder that crashed is followed
+   * by one that takes the compositor's pictures (which never depend on a display staying up).
+   */
   async #restart(): Promise<void> {
     if (this.#stopped) return;
     const old = this.#current;
+    if (old.encoder.source.kind === 'display' && sameVideoSource(old.encoder.source, this.#source)) {
+      this.#displayRefused = true;
+      this.#source = PIPE_SOURCE;
+    }
+    const gate = new OutputGate(this.splice);
     let next: Encoder;
     try {
       this.splice.nextRun();
-      next = await Encoder.start(this.options.preset, this.splice, this.options.x264, this.options.input);
+      next = await Encoder.start(this.options.preset, gate, this.options.x264, this.options.input, this.#source);
     } catch {
       // FFmpeg would not even start: that counts as another crash.
       this.#startedAt = Date.now();
       return this.#onCrash();
     }
     if (this.#stopped) return void (await next.stop());
-    this.#droppedBefore += old.droppedFrames;
-    this.#current = next;
+    old.gate.shut();
+    this.#droppedBefore += old.encoder.droppedFrames;
+    this.#current = { encoder: next, gate };
     this.#startedAt = Date.now();
     this.#watch(next);
     void next.firstOutput.then(() => {
-      if (this.#current === next && next.firstOutputAt !== undefined && !this.#stopped) this.safeEmit('restarted');
+      if (this.#current.encoder === next && next.firstOutputAt !== undefined && !this.#stopped) this.safeEmit('restarted');
     });
   }
 }

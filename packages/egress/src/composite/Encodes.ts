@@ -8,6 +8,7 @@ import { EncoderSupervisor } from './EncoderSupervisor.js';
 import { qualityPreset } from './presets.js';
 import type { RestartPolicyOptions } from './RestartPolicy.js';
 import { SinkSet } from './SinkSet.js';
+import { PIPE_SOURCE, type VideoSource } from './videoSource.js';
 
 export interface EncodesOptions {
   /** The composite's quality: the size it renders at, and the encode the RTMP relays read. */
@@ -51,6 +52,8 @@ export class Encodes extends TypedEmitter<EncodesEvents> implements CompositeSin
   readonly #counted = new Set<EncoderSupervisor>();
   /** Counters of lower encodes that have stopped, so totals never go down. */
   readonly #retired = { droppedFrames: 0, restarts: 0 };
+  /** Where every encode takes its pictures from (see EncoderSupervisor.useVideoSource). */
+  #source: VideoSource = PIPE_SOURCE;
   #stopped = false;
 
   private constructor(
@@ -108,6 +111,17 @@ export class Encodes extends TypedEmitter<EncodesEvents> implements CompositeSin
     return { quality, fanout: supervisor.fanout, release };
   }
 
+  /** Every encode, and each one started later, takes its pictures from `source`. */
+  useVideoSource(source: VideoSource): void {
+    this.#source = source;
+    for (const supervisor of this.#counted) supervisor.useVideoSource(source);
+  }
+
+  /** False while every encode grabs its own pictures (a web layout's display): nothing need be drawn. */
+  get wantsVideo(): boolean {
+    return [...this.#counted].some((supervisor) => supervisor.wantsVideo);
+  }
+
   writeVideo(frame: Buffer, written: () => void): void {
     this.#sinks.writeVideo(frame, written);
   }
@@ -128,13 +142,15 @@ export class Encodes extends TypedEmitter<EncodesEvents> implements CompositeSin
     const top = qualityPreset(this.options.top);
     const { x264, restart } = this.options;
     const entry: LowerEncode = { refs: 0, started: Promise.resolve(this.top) };
-    entry.started = EncoderSupervisor.start({ preset: qualityPreset(quality), x264, restart, input: top }).then(
+    entry.started = EncoderSupervisor.start({ preset: qualityPreset(quality), x264, restart, input: top, source: this.#source }).then(
       (supervisor) => {
         // Released (or the composite stopped) while FFmpeg started: whoever removed it stops it.
         if (this.#lower.get(quality) !== entry) return supervisor;
         this.#watch(quality, supervisor);
         this.#sinks.add(supervisor);
         this.#counted.add(supervisor);
+        // The source may have changed while it started.
+        supervisor.useVideoSource(this.#source);
         return supervisor;
       },
       (error: unknown) => {

@@ -1,6 +1,7 @@
 import type { LayoutSpec } from '@roomcast/protocol';
 import type { WebLayoutSource } from '../composite/Compositor.js';
 import type { YuvFrame } from '../composite/FrameCanvas.js';
+import type { DisplaySource } from '../composite/videoSource.js';
 import type { PageApi } from './WebLayoutPage.js';
 import { DEFAULT_PAGE_CAPTURE, type PageCapture, startPageCapture } from './pageCapture.js';
 import { allowedOrigins, WEB_LAYOUT_FAILED, type WebLayoutSettings, webLayoutPageUrl } from './webLayoutSpec.js';
@@ -76,6 +77,10 @@ export class WebLayout implements WebLayoutSource {
 
   frame(): YuvFrame | undefined {
     return this.#capture?.latest;
+  }
+
+  display(): DisplaySource | undefined {
+    return this.#capture?.display;
   }
 
   hide(): void {

@@ -54,7 +54,7 @@ function expectNothingLeft(capture: X11PageCapture, before: number[]): void {
   const number = capture.xvfb.display.slice(1);
   expect(alive(capture.xvfb.pid)).toBe(false);
   expect(alive(capture.page.pid)).toBe(false);
-  expect(alive(capture.grabber.pid)).toBe(false);
+  // (The grab, running or paused, is one of the descendants checked next.)
   expect(descendants(process.pid).filter((pid) => !before.includes(pid))).toEqual([]);
   expect(existsSync(`/tmp/.X${number}-lock`)).toBe(false);
   expect(existsSync(`/tmp/.X11-unix/X${number}`)).toBe(false);
@@ -73,13 +73,24 @@ describe('X11PageCapture', () => {
   const start = (): Promise<X11PageCapture> =>
     X11PageCapture.start({ url: `${origin}/`, width: WIDTH, height: HEIGHT, origins: new Set([origin]), loadTimeoutMs: 10_000, frameIntervalMs: 1000 / 30, pageApi });
 
-  it('grabs the page from its own display as yuv pictures, keeps one picture while the page is still, and leaves nothing at stop', async () => {
+  /** Runs `check` on a capture once it shows the marker page, then stops it: nothing failed, nothing left. */
+  async function withShowingCapture(check: (capture: X11PageCapture) => Promise<void>): Promise<void> {
     const before = descendants(process.pid);
     const capture = await start();
     const failures: string[] = [];
     capture.once('failed', (reason) => failures.push(reason));
     try {
       await expect.poll(() => capture.latest && Math.abs(centreLuma(capture.latest) - 148) < 12, { timeout: 15_000 }).toBe(true);
+      await check(capture);
+      expect(failures).toEqual([]);
+    } finally {
+      await capture.stop();
+    }
+    expectNothingLeft(capture, before);
+  }
+
+  it('grabs the page from its own display as yuv pictures, keeps one picture while the page is still, and leaves nothing at stop', () =>
+    withShowingCapture(async (capture) => {
       // Only a client with the display's cookie may connect (and read the page): one without is refused.
       expect(capture.xvfb.display).toMatch(/^:\d+$/);
       const grabArgs = ['-hide_banner', '-f', 'x11grab', '-video_size', '64x64', '-i', capture.xvfb.display, '-frames:v', '1', '-f', 'null', '-'];
@@ -92,12 +103,24 @@ describe('X11PageCapture', () => {
       const grabbed = capture.frames;
       await expect.poll(() => capture.frames, { timeout: 5_000 }).toBeGreaterThan(grabbed + 10);
       expect(capture.latest).toBe(still);
-      expect(failures).toEqual([]);
-    } finally {
-      await capture.stop();
-    }
-    expectNothingLeft(capture, before);
-  });
+    }));
+
+  it('pauses its grab while nobody reads a picture (the encoders grab the display themselves), and grabs again at the next read', () =>
+    withShowingCapture(async (capture) => {
+      expect(capture.display).toEqual({ kind: 'display', display: capture.xvfb.display, xauthority: capture.xvfb.xauthority });
+      const grabber = capture.grabber!;
+      await expect.poll(() => capture.grabber, { timeout: 5_000 }).toBeUndefined();
+      await expect.poll(() => alive(grabber.pid), { timeout: 3_000 }).toBe(false);
+      const paused = capture.frames;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(capture.frames).toBe(paused);
+      // A read starts a new grab; nothing stale is handed out meanwhile, then new pictures of the page.
+      expect(capture.latest).toBeUndefined();
+      await expect.poll(() => capture.latest, { timeout: 10_000 }).toBeDefined();
+      await expect.poll(() => (capture.latest, capture.frames), { timeout: 10_000 }).toBeGreaterThan(paused + 5);
+      expect(capture.grabber?.pid).not.toBe(grabber.pid);
+      expect(Math.abs(centreLuma(capture.latest!) - 148)).toBeLessThan(12);
+    }));
 
   it('fails with a reason when its display dies, and stop still leaves nothing', async () => {
     const before = descendants(process.pid);
@@ -120,9 +143,10 @@ describe('X11PageCapture', () => {
     const before = descendants(process.pid);
     const capture = await start();
     try {
-      await expect.poll(() => capture.frames, { timeout: 15_000 }).toBeGreaterThan(0);
+      // Read, so the grab runs (it pauses when nobody reads).
+      await expect.poll(() => capture.latest, { timeout: 15_000 }).toBeDefined();
       const failed = new Promise<string>((resolve) => capture.once('failed', resolve));
-      process.kill(capture.grabber.pid!, 'SIGKILL');
+      process.kill(capture.grabber!.pid!, 'SIGKILL');
       expect(await failed).toMatch(/^the layout page's capture exited/);
     } finally {
       await capture.stop();

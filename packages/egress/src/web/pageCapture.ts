@@ -1,4 +1,5 @@
 import type { YuvFrame } from '../composite/FrameCanvas.js';
+import type { DisplaySource } from '../composite/videoSource.js';
 import type { WebLayoutPage, WebLayoutPageOptions } from './WebLayoutPage.js';
 import { WebPageCapture } from './WebPageCapture.js';
 import { X11PageCapture } from './X11PageCapture.js';
@@ -24,6 +25,8 @@ export interface PageCapture {
   readonly latest: YuvFrame | undefined;
   /** Pictures received so far, for tests and status. */
   readonly frames: number;
+  /** The page's X display once it shows there, which the encoders may grab themselves (x11grab only). */
+  readonly display?: DisplaySource;
   readonly page: WebLayoutPage;
   on(event: 'failed', listener: (reason: string) => void): unknown;
   once(event: 'failed', listener: (reason: string) => void): unknown;
