@@ -129,7 +129,7 @@ describe('the egress in its own process', () => {
     expect((await server.api(`/v1/media_streams/${stream.id}/stop`, { method: 'POST' })).status).toBe(200);
   });
 
-  it("an app's media stream keeps its client connected until the kill", async () => {
+  it("an app's media stream keeps its client connected until the kill, paused through the API", async () => {
     const response = await server.api('/v1/rooms/iso/media_streams', { method: 'POST', body: { app: APP.id, audio: { sample_rate: 16000 } } });
     expect(response.status, await response.clone().text()).toBe(201);
     appStreamId = ((await response.json()) as MediaStreamInfo).id;
@@ -138,6 +138,9 @@ describe('the egress in its own process', () => {
     app.on('reconnected', () => (appReconnectedAt = performance.now()));
     await app.connect({ serverUrl: `${server.url.replace('http', 'ws')}/rtms/signaling`, roomId: 'iso', streamId: appStreamId, clientId: APP.client_id, clientSecret: APP.client_secret, mediaTypes: ['audio'], reconnect: { windowMs: 30_000, initialDelayMs: 200, maxDelayMs: 1000 } });
     expect(await waitFor(() => appFrames.length > 20, 15_000)).toBe(true);
+    const paused = await server.api(`/v1/media_streams/${appStreamId}/pause`, { method: 'POST' });
+    expect(paused.status).toBe(200);
+    expect(((await paused.json()) as MediaStreamInfo).state).toBe('PAUSED');
   });
 
   it('a recorded live stream of the same composite plays through the SFU port', async () => {
@@ -197,15 +200,20 @@ describe('the egress in its own process', () => {
     expect(resumedHook()!.signatureValid).toBe(true);
   });
 
-  it("the app's media stream goes on in the new process under the same id: its client reconnects and gets audio again", async () => {
-    const reconnected = await waitFor(() => appFrames.length > 0 && hooks.received.some((h) => h.event.type === 'media_stream.started' && h.event.data.stream_id === appStreamId && h.event.data.resumed === true), 20_000);
+  it("the app's media stream goes on in the new process under the same id, paused still: its client reconnects, and gets audio again once resumed", async () => {
+    const reconnected = await waitFor(() => appReconnectedAt !== undefined && hooks.received.some((h) => h.event.type === 'media_stream.started' && h.event.data.stream_id === appStreamId && h.event.data.resumed === true), 20_000);
     expect(reconnected).toBe(true);
-    const before = appFrames.length;
-    expect(await waitFor(() => appFrames.length > before + 20, 20_000)).toBe(true);
-    expect(appReconnectedAt).toBeDefined();
     console.log(`egress process killed; the app's client was reconnected to the same stream ${((appReconnectedAt! - killedAt) / 1000).toFixed(1)} s later`);
+    const stateNow = async () => ((await (await server.api(`/v1/media_streams/${appStreamId}`)).json()) as MediaStreamInfo).state;
+    await expect.poll(stateNow, { timeout: 10_000 }).toBe('PAUSED');
+    // Paused before the kill, paused after: nothing reaches the app.
+    const whilePaused = appFrames.length;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(appFrames.length).toBe(whilePaused);
+    expect((await server.api(`/v1/media_streams/${appStreamId}/resume`, { method: 'POST' })).status).toBe(200);
+    expect(await waitFor(() => appFrames.length > whilePaused + 20, 20_000)).toBe(true);
     const info = (await (await server.api(`/v1/media_streams/${appStreamId}`)).json()) as MediaStreamInfo;
-    expect(info.id).toBe(appStreamId);
+    expect(info).toMatchObject({ id: appStreamId, state: 'RESUMED' });
     expect((await server.api(`/v1/media_streams/${appStreamId}/stop`, { method: 'POST' })).status).toBe(200);
   });
 

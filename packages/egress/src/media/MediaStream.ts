@@ -82,6 +82,8 @@ export class MediaStream extends TypedEmitter<MediaStreamEvents> {
   #stoppedAt: Date | null = null;
   #timer: NodeJS.Timeout | undefined;
   #feeds!: StreamFeeds;
+  /** Paused before this egress process died: the app's reconnect finds it paused still. */
+  #pausedAtStart = false;
 
   constructor(
     readonly settings: MediaStreamSettings,
@@ -188,6 +190,11 @@ export class MediaStream extends TypedEmitter<MediaStreamEvents> {
     return true;
   }
 
+  /** A stream resumed after an egress restart that had been paused: it begins paused, its sources off. */
+  beginPaused(): void {
+    if (this.#state === 'INITIALIZE') this.#pausedAtStart = true;
+  }
+
   resume(): boolean {
     if (this.#state !== 'PAUSED') return false;
     this.#setState('RESUMED', null);
@@ -249,6 +256,7 @@ export class MediaStream extends TypedEmitter<MediaStreamEvents> {
 
   #begin(): void {
     this.participants.addPresent();
+    if (this.#pausedAtStart) return this.#setState('PAUSED', null);
     this.#setState('STARTED', null);
     this.#feeds.start();
   }

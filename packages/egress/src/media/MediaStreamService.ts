@@ -75,6 +75,8 @@ interface RoomMedia {
 export class MediaStreamService {
   readonly #streams = new Map<string, MediaStream>();
   readonly #rooms = new Map<string, RoomMedia>();
+  /** What each running stream's record holds now (saved again on every change of its state). */
+  readonly #recorded = new Map<string, MediaStreamRecord>();
   #recognizerAvailable: Promise<boolean>;
 
   /** Settles once the records of an earlier egress process were read and its streams started again. */
@@ -114,12 +116,16 @@ export class MediaStreamService {
     return [...(this.#rooms.get(roomName)?.streams ?? [])].map((s) => s.info());
   }
 
-  async start(roomName: string, body: StartMediaStreamBody, app: MediaAppGrant, startedBy: MediaStreamStarter, resumeId?: string): Promise<MediaStreamInfo> {
+  /** `resumed`: the record of a stream an earlier egress process ran, started again under its id and state. */
+  async start(roomName: string, body: StartMediaStreamBody, app: MediaAppGrant, startedBy: MediaStreamStarter, resumed?: MediaStreamRecord): Promise<MediaStreamInfo> {
+    const resumeId = resumed?.id;
     const room = this.options.host.room(roomName);
     const transcriptAvailable = await this.#recognizerAvailable;
     if (room.closed) throw new AppError('room_not_found', `room ${roomName} closed`);
     const media = this.#roomMedia(room);
     if (media.streams.size >= (this.options.maxPerRoom ?? 8)) throw new AppError('limit_exceeded', `at most ${this.options.maxPerRoom ?? 8} media streams per room`);
+    // Before any session exists: a participant who had withdrawn consent is never sent, not even at first.
+    for (const participantId of resumed?.paused_participants ?? []) media.pausedParticipants.add(participantId);
     const settings = mediaStreamSettings({
       id: resumeId ?? randomBytes(16).toString('base64url'),
       room: roomName,
@@ -133,8 +139,10 @@ export class MediaStreamService {
     });
     const stream = new MediaStream(settings, new StreamSessions(room, media.userIds, (id) => media.pausedParticipants.has(id)));
     stream.useFeeds(this.#feeds(room, media, stream));
+    if (resumed?.paused) stream.beginPaused();
     this.#register(room, media, stream);
-    this.options.host.own(this.options.records?.save({ id: stream.id, room: room.name, app: app.id, body, started_by: startedBy }) ?? Promise.resolve(), 'record a media stream');
+    this.#recorded.set(stream.id, { id: stream.id, room: room.name, app: app.id, body, started_by: startedBy });
+    this.#saveRecord(stream.id, { paused: resumed?.paused, paused_participants: [...media.pausedParticipants] });
     const info = stream.info();
     this.options.host.event(room, 'media_stream.started', {
       room_id: room.name, stream_id: stream.id, server_urls: this.options.signalingUrl(), media_stream: info,
@@ -146,12 +154,14 @@ export class MediaStreamService {
   pause(id: string): MediaStreamInfo {
     const stream = this.#active(id);
     if (!stream.pause()) throw new AppError('conflict', `media stream ${id} is ${stream.state}, not running`);
+    this.#saveRecord(id, { paused: true });
     return stream.info();
   }
 
   resume(id: string): MediaStreamInfo {
     const stream = this.#active(id);
     if (!stream.resume()) throw new AppError('conflict', `media stream ${id} is ${stream.state}, not paused`);
+    this.#saveRecord(id, { paused: false });
     return stream.info();
   }
 
@@ -171,6 +181,7 @@ export class MediaStreamService {
     for (const stream of media.streams) {
       const session = stream.participants.set(participantId, paused ? 'PAUSED' : 'RESUMED');
       if (session) stream.sessionChanged(session, paused ? 'paused_by_participant' : null);
+      this.#saveRecord(stream.id, { paused_participants: [...media.pausedParticipants] });
     }
   }
 
@@ -191,7 +202,7 @@ export class MediaStreamService {
     const resumed: string[] = [];
     for (const record of (await records?.load()) ?? []) {
       const app = grantOf?.(record.app);
-      const started = app && (await this.start(record.room, record.body, app, record.started_by, record.id).then(
+      const started = app && (await this.start(record.room, record.body, app, record.started_by, record).then(
         () => true,
         () => false,
       ));
@@ -199,6 +210,14 @@ export class MediaStreamService {
       else await records!.remove(record.id);
     }
     return resumed;
+  }
+
+  /** The stream's record with `changes`, saved (what the next egress process resumes it from). */
+  #saveRecord(id: string, changes: Partial<Pick<MediaStreamRecord, 'paused' | 'paused_participants'>>): void {
+    const record = this.#recorded.get(id);
+    if (!record || !this.options.records) return;
+    Object.assign(record, changes);
+    this.options.host.own(this.options.records.save({ ...record }), 'record a media stream');
   }
 
   #active(id: string): MediaStream {
@@ -248,6 +267,7 @@ export class MediaStreamService {
     stream.on('error', (error, what) => host.own(Promise.reject(error), what));
     stream.once('ended', (reason) => {
       media.streams.delete(stream);
+      this.#recorded.delete(stream.id);
       // Ended on purpose (a stop, the room closing, a shutdown): nothing to resume.
       host.own(this.options.records?.remove(stream.id) ?? Promise.resolve(), 'remove a media stream record');
       host.event(room, 'media_stream.stopped', { room_id: room.name, stream_id: stream.id, reason, media_stream: stream.info() });

@@ -94,4 +94,25 @@ describe('media streams across an egress restart', () => {
     await records.flush();
     expect(await records.load()).toEqual([]);
   });
+
+  it('comes back with the consent its participants had withdrawn, and paused if the API had paused it', async () => {
+    const first = service();
+    await first.resumed;
+    const stream = await first.start('studio', body({ app: 'notes', audio: {} }), GRANTS.get('notes')!, API);
+    first.setParticipantPaused('studio', 'p-alice', true);
+    await records.flush();
+    expect((await records.load())[0]).toMatchObject({ id: stream.id, paused_participants: ['p-alice'] });
+    // As if the API had paused it (that needs an app connected, which a test of records has not).
+    await records.save({ ...(await records.load())[0]!, paused: true });
+
+    const next = service();
+    expect(await next.resumed).toEqual([stream.id]);
+    // Alice's withdrawal is in the room's set before any session: a later one adds to it.
+    next.setParticipantPaused('studio', 'p-bob', true);
+    await records.flush();
+    expect((await records.load())[0]).toMatchObject({ id: stream.id, paused: true, paused_participants: ['p-alice', 'p-bob'] });
+    next.setParticipantPaused('studio', 'p-alice', false);
+    await records.flush();
+    expect((await records.load())[0]).toMatchObject({ paused_participants: ['p-bob'] });
+  });
 });
