@@ -200,6 +200,33 @@ describe('web layout: a page rendered by Chromium is the composite (real Chromiu
     expect(await egressProcessesLeft()).toEqual([]);
   });
 
+  it("serves the page as an HLS ladder: every rung's encode grabs the page's display itself", async () => {
+    const response = await server.api('/v1/rooms/show/live_streams', {
+      method: 'POST',
+      body: { quality: '720p', renditions: ['720p', '360p'], layout: { name: 'web', options: { url: `${pageOrigin}/layout.html` } } },
+    });
+    expect(response.status, await response.clone().text()).toBe(201);
+    const live = (await response.json()) as { id: string };
+    try {
+      const composite = server.egress.composites.get('show')!;
+      // Two x264 processes, each with its own x11grab of the page, and no grab of the compositor's left.
+      await expect.poll(() => grabbers().map((cmdline) => cmdline.includes('libx264')), { timeout: 30_000 }).toEqual([true, true]);
+      expect(composite.encoder.source.kind).toBe('display');
+      const segments = async (rung: string): Promise<number> => {
+        const playlist = await fetch(`${server.url}/hls/${live.id}/${rung}/index.m3u8`);
+        return playlist.ok ? ((await playlist.text()).match(/^seg\d+\.m4s$/gm)?.length ?? 0) : 0;
+      };
+      // Segments made once the encoders grab the page: the first ones may be the background, before it painted.
+      const first = await segments('360p');
+      await expect.poll(async () => Math.min(await segments('720p'), await segments('360p')), { timeout: 20_000 }).toBeGreaterThan(first + 2);
+      // The lower rung (640x360, scaled from the 720p display) shows the page too: its marker colour at the centre.
+      await expect.poll(async () => near(await centrePixel(`${server.url}/hls/${live.id}/360p/index.m3u8`), MARKER), { timeout: 20_000, interval: 1000 }).toBe(true);
+    } finally {
+      expect((await server.api(`/v1/live_streams/${live.id}/stop`, { method: 'POST' })).status).toBe(200);
+    }
+    expect(await egressProcessesLeft(10_000)).toEqual([]);
+  });
+
   it('without a url shows the built-in grid page: the publisher\'s picture, drawn by a hidden recorder that nobody sees', async () => {
     const room = server.sfu.room('show');
     const joinedEvents: string[] = [];
