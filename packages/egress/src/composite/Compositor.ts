@@ -3,6 +3,7 @@ import type { RoomView } from '@roomcast/sfu';
 import type { AssetStore } from '../assets/AssetStore.js';
 import type { DestinationPolicy } from '../destinations/DestinationPolicy.js';
 import type { PortAllocator } from '../rtp/PortAllocator.js';
+import { AudioDelayLine } from './AudioDelayLine.js';
 import { AudioMixer, SAMPLE_RATE } from './AudioMixer.js';
 import { FrameCanvas, type YuvFrame, yuvFrameSize } from './FrameCanvas.js';
 import { FramePool } from './FramePool.js';
@@ -78,6 +79,13 @@ const AUDIO_CHUNK = SAMPLE_RATE / 50; // 20 ms
  * glass latency (read from the picture) is unchanged.
  */
 export const AUDIO_DELAY_MS = 80;
+/**
+ * More delay for the sound while the compositor draws a `web` layout's page (a logo or banner over
+ * it): the page's picture comes later than a decoder's, through Chromium, the display, the grab and
+ * Node. bench:av-offset (BENCH_LAYOUT=web with a banner) read the sound 71, 37 and 58 ms ahead of the
+ * picture without it. When the encoders grab the page themselves it is not needed (11 and 31 ms behind).
+ */
+export const WEB_PAGE_AUDIO_LAG_MS = 40;
 /** Frames are stamped by count, not by arrival, so 10 ms of pacing jitter is harmless (and half the wake-ups of 5). */
 const TICK_MS = 10;
 
@@ -91,6 +99,8 @@ export class Compositor {
   readonly #canvas: FrameCanvas;
   readonly #pool: FramePool;
   readonly #mixer = new AudioMixer(SAMPLE_RATE, AUDIO_DELAY_MS);
+  readonly #audioLag = new AudioDelayLine();
+  #audioLagMs = 0;
   readonly #placeholders: Placeholders;
   readonly #inputs: TrackInputs;
   readonly #decor: LayoutDecor;
@@ -233,11 +243,12 @@ export class Compositor {
       }
     }
     const samples = clock.samplesDue(AUDIO_CHUNK);
-    if (samples > 0) this.sink.writeAudio(this.#mixer.mix(samples));
+    if (samples > 0) this.sink.writeAudio(this.#audioLag.process(this.#mixer.mix(samples)));
   }
 
   /** A `web` layout with nothing drawn over its page: the encoders grab the page's display (videoSourceFor). */
   #followVideoSource(): void {
+    this.#followAudioLag();
     if (!this.sink.useVideoSource) return;
     const web = this.#layout.name === 'web' && this.#inputsEnabled ? this.options.webLayout?.display?.() : undefined;
     const source = videoSourceFor(this.#layout, web);
@@ -247,6 +258,15 @@ export class Compositor {
     if (web && source.kind === 'pipe' && this.#videoSource.kind === 'display' && !this.options.webLayout?.frame()) return;
     this.#videoSource = source;
     this.sink.useVideoSource(source);
+  }
+
+  /** The sound waits WEB_PAGE_AUDIO_LAG_MS more while the compositor draws a page, none otherwise. */
+  #followAudioLag(): void {
+    const drawsPage = this.#layout.name === 'web' && this.options.webLayout !== undefined && this.#videoSource.kind === 'pipe';
+    const lagMs = drawsPage ? WEB_PAGE_AUDIO_LAG_MS : 0;
+    if (lagMs === this.#audioLagMs) return;
+    this.#audioLagMs = lagMs;
+    this.#audioLag.setDelay((lagMs * SAMPLE_RATE) / 1000);
   }
 
   /** The next picture; the previous one again when nothing on screen changed since. */
