@@ -12,6 +12,8 @@ import { PIPE_SOURCE, type VideoSource } from './videoSource.js';
  * bound. Short stalls (x264 starting, a busy core) fit in the queue and lose nothing.
  */
 const MAX_QUEUED_FRAMES = 30;
+/** A display encoder whose grab start was not read by then gets its sound anyway (see #alignAudioStart). */
+const AUDIO_START_FALLBACK_MS = 3000;
 
 /** Where an encoder's FLV goes, split into its file header and tags (an FlvFanout, or a splice in front of one). */
 export interface EncodedOutput {
@@ -100,15 +102,25 @@ export class Encoder implements CompositeSink {
     if (this.ffmpeg.running && !pipe.destroyed && audio.length > 0) pipe.write(audio);
   }
 
-  /** The sound starts at the display grab's first picture (see AudioStartAligner), once FFmpeg says when that was. */
+  /**
+   * The sound starts at the display grab's first picture (see AudioStartAligner), once FFmpeg says
+   * when that was. FFmpeg opens the audio input only after the display, and waits for its first
+   * bytes: should it never say (another FFmpeg's wording), the sound starts after a while unaligned
+   * rather than never.
+   */
   #alignAudioStart(aligner: AudioStartAligner): void {
     this.#aligner = aligner;
-    const onLine = (line: string): void => {
-      const startMs = inputStartMs(line);
-      if (startMs === undefined) return;
+    const begin = (startMs: number): void => {
       this.ffmpeg.off('stderrLine', onLine);
+      clearTimeout(fallback);
       this.#writeAudio(aligner.start(startMs));
     };
+    const onLine = (line: string): void => {
+      const startMs = inputStartMs(line);
+      if (startMs !== undefined) begin(startMs);
+    };
+    const fallback = setTimeout(() => begin(Date.now()), AUDIO_START_FALLBACK_MS);
+    fallback.unref();
     this.ffmpeg.on('stderrLine', onLine);
   }
 
