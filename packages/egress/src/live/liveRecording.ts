@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { StartLiveStreamBody } from '@roomcast/protocol';
 import type { RecordingStore } from '../recordings/RecordingStore.js';
 import type { LiveStream, LiveStreamOutcome } from './LiveStream.js';
-import type { LiveStreamHost } from './LiveStreamService.js';
+import type { LiveStreamHost } from './liveStreamHost.js';
 
 /*
  * The recording side of a live stream (`recording.hls_vod` / `recording.mp4`): where its files go,
