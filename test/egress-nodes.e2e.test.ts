@@ -7,6 +7,7 @@ import type { EgressState, LiveStreamInfo } from '@roomcast/protocol';
 import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
 import { type RedisTestServer, startRedisTestServer } from '../apps/server/src/webhooks/redisTestServer.js';
 import { probeStream } from './support/ffprobe.js';
+import { grabFrame, lumaSpread } from './support/frameGrab.js';
 import { sleep, waitFor } from './support/ports.js';
 import { descendantsOf } from './support/processes.js';
 import { type RtmpServer, startRtmpServer } from './support/rtmpServer.js';
@@ -14,6 +15,7 @@ import { killOrphans, type ServerProcess, startServerProcess } from './support/s
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhookReceiver.js';
 
 const KEY = 'noded-key';
+const WEB_KEY = 'noded-web-key';
 const WEBHOOK_SECRET = 'whsec_egress_nodes_0123456789abcdef';
 const SECRET = { ROOMCAST_API_KEY: 'cluster-test-key', ROOMCAST_API_SECRET: 'cluster-test-secret-0123456789abcdef' };
 
@@ -128,6 +130,27 @@ describe('egress on its own nodes, found through Redis', () => {
       expect((await sfu.api('/v1/rooms/show/rtmp_broadcasts/stop', { method: 'POST' })).status).toBe(200);
       expect(await waitFor(async () => !(await isLive()), 10_000)).toBe(true);
       await sleep(200);
+    } finally {
+      await publisher.stop();
+    }
+  });
+
+  it("composites a web layout on an egress node: the built-in page loads from the room's SFU node, its hidden recorder joins there, the picture reaches nginx", async () => {
+    const room = sfu.sfu.room('show');
+    const publisher = await SyntheticPublisher.start(room, { identity: 'bob', name: 'Bob' });
+    try {
+      const response = await sfu.api('/v1/rooms/show/rtmp_broadcasts', {
+        method: 'POST',
+        body: { quality: '360p', layout: 'web', broadcasts: [{ name: 'page', stream_url: rtmp.appUrl(), stream_key: WEB_KEY }] },
+      });
+      expect(response.status, await response.clone().text()).toBe(201);
+      // Chromium runs on the egress node; the page's recorder joined the room on its SFU node, hidden.
+      expect(await waitFor(() => descendantsOf(nodes.get(nodeInUse()!)!.pid).some((p) => p.name.startsWith('chromium')), 15_000)).toBe(true);
+      await expect.poll(() => [...room.participants.values()].filter((p) => p.joined && p.hidden).length, { timeout: 20_000 }).toBe(1);
+      // The publisher's test pattern (many colours), as the page draws it, at the destination.
+      await expect.poll(async () => lumaSpread(await grabFrame(rtmp.rtmpUrl(WEB_KEY), 640, 360)), { timeout: 30_000, interval: 1000 }).toBeGreaterThan(30);
+      expect((await sfu.api('/v1/rooms/show/rtmp_broadcasts/stop', { method: 'POST' })).status).toBe(200);
+      await expect.poll(() => [...room.participants.values()].filter((p) => p.hidden).length, { timeout: 10_000 }).toBe(0);
     } finally {
       await publisher.stop();
     }

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SyntheticPublisher, WEB_LAYOUT_FAILED } from '@roomcast/egress';
 import type { EgressState } from '@roomcast/protocol';
 import { startTestServer, type TestServer } from '../apps/server/src/testServer.js';
 import { waitFor } from './support/ports.js';
+import { grabFrame, lumaSpread, type RgbFrame } from './support/frameGrab.js';
 import { findMediaProcesses } from './support/processes.js';
 import { type RtmpServer, startRtmpServer } from './support/rtmpServer.js';
 
@@ -27,35 +26,12 @@ async function listen(server: Server | TcpServer): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** One decoded 640x360 picture from the destination, as RGB. */
-async function grabFrame(url: string): Promise<Buffer> {
-  const { stdout } = await promisify(execFile)('ffmpeg', ['-v', 'error', '-rw_timeout', '5000000', '-i', url, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
-    encoding: 'buffer',
-    timeout: 15_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  expect(stdout.length).toBe(640 * 360 * 3);
-  return stdout;
-}
+/** One decoded 640x360 picture from the destination. */
+const grab360p = (url: string): Promise<RgbFrame> => grabFrame(url, 640, 360);
 
 /** The pixel at the centre of the destination's picture. */
 async function centrePixel(url: string): Promise<[number, number, number]> {
-  const frame = await grabFrame(url);
-  const i = (180 * 640 + 320) * 3;
-  return [frame[i]!, frame[i + 1]!, frame[i + 2]!];
-}
-
-/** Standard deviation of the picture's brightness: a flat page is near 0, a camera's picture is not. */
-function lumaSpread(frame: Buffer): number {
-  let sum = 0;
-  let squares = 0;
-  const n = frame.length / 3;
-  for (let i = 0; i < frame.length; i += 3) {
-    const y = 0.299 * frame[i]! + 0.587 * frame[i + 1]! + 0.114 * frame[i + 2]!;
-    sum += y;
-    squares += y * y;
-  }
-  return Math.sqrt(squares / n - (sum / n) ** 2);
+  return (await grab360p(url)).at(320, 180);
 }
 
 /** Chromium and FFmpeg processes of the egress (the synthetic publisher's FFmpeg is the room's, not the egress's). */
@@ -72,18 +48,12 @@ const YELLOW: [number, number, number] = [0xff, 0xff, 0x00];
 /** The egress's x11grab processes, by command line. */
 const grabbers = (): string[] => egressProcesses().filter((p) => p.cmdline.includes('x11grab')).map((p) => p.cmdline);
 
-/** A picture from the destination, with the RGB at a point. */
-interface Frame {
-  at(x: number, y: number): [number, number, number];
-}
-
 /** The first picture from the destination that `wanted` accepts, within 20 s. */
-async function frameOf(url: string, wanted: (frame: Frame) => boolean): Promise<Frame> {
-  let found: Frame | undefined;
+async function frameOf(url: string, wanted: (frame: RgbFrame) => boolean): Promise<RgbFrame> {
+  let found: RgbFrame | undefined;
   await expect
     .poll(async () => {
-      const rgb = await grabFrame(url);
-      const frame: Frame = { at: (x, y) => [rgb[(y * 640 + x) * 3]!, rgb[(y * 640 + x) * 3 + 1]!, rgb[(y * 640 + x) * 3 + 2]!] };
+      const frame = await grab360p(url);
       if (wanted(frame)) found = frame;
       return found !== undefined;
     }, { timeout: 20_000, interval: 500 })
@@ -191,7 +161,7 @@ describe('web layout: a page rendered by Chromium is the composite (real Chromiu
     // A built-in layout: the publisher's picture, through the compositor.
     expect((await putLayout('show', 'grid')).status).toBe(200);
     await expect.poll(() => composite.encoder.source.kind, { timeout: 10_000 }).toBe('pipe');
-    await expect.poll(async () => lumaSpread(await grabFrame(rtmp.rtmpUrl('bypass'))), { timeout: 30_000, interval: 1000 }).toBeGreaterThan(30);
+    await expect.poll(async () => lumaSpread(await grab360p(rtmp.rtmpUrl('bypass'))), { timeout: 30_000, interval: 1000 }).toBeGreaterThan(30);
 
     expect(composite.relays.get('web')).toBe(relay);
     expect(relay.info().retries).toBe(0);
@@ -241,7 +211,7 @@ describe('web layout: a page rendered by Chromium is the composite (real Chromiu
       const listed = ((await (await server.api('/v1/rooms/show')).json()) as { room: { participants: Array<{ identity: string }> } }).room.participants;
       expect(listed.map((p) => p.identity)).toEqual(['alice']);
       // The synthetic publisher's test pattern (many colours), not a flat page and not the marker.
-      await expect.poll(async () => lumaSpread(await grabFrame(rtmp.rtmpUrl('grid'))), { timeout: 30_000, interval: 1000 }).toBeGreaterThan(30);
+      await expect.poll(async () => lumaSpread(await grab360p(rtmp.rtmpUrl('grid'))), { timeout: 30_000, interval: 1000 }).toBeGreaterThan(30);
       expect(near(await centrePixel(rtmp.rtmpUrl('grid')), MARKER)).toBe(false);
       expect(joinedEvents).toEqual([]);
     } finally {

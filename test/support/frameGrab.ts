@@ -31,6 +31,20 @@ export function grabFrame(url: string, width: number, height: number, timeoutMs 
   });
 }
 
+/** Standard deviation of the picture's brightness: a flat page is near 0, a camera's test pattern is not. */
+export function lumaSpread(frame: RgbFrame): number {
+  let sum = 0;
+  let squares = 0;
+  const { data } = frame;
+  const n = data.length / 3;
+  for (let i = 0; i < data.length; i += 3) {
+    const y = 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
+    sum += y;
+    squares += y * y;
+  }
+  return Math.sqrt(squares / n - (sum / n) ** 2);
+}
+
 /** True when every channel is within `tolerance` of the wanted colour (H.264 shifts colours a little). */
 export function near(rgb: readonly number[], hex: string, tolerance = 40): boolean {
   const n = Number.parseInt(hex.slice(1), 16);

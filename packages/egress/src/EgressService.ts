@@ -191,7 +191,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   async setLayout(roomName: string, layout: Layout): Promise<EgressState> {
     const room = this.sfu.room(roomName);
     await this.checkLayout(layout);
-    checkWebLayout(layout, this.options.webLayout);
+    checkWebLayout(layout, this.options.webLayout, roomName);
     const composite = this.composites.get(roomName);
     if (!composite || composite.stopped) throw new AppError('egress_not_found', `room ${roomName} has no broadcast or live stream running`);
     const spec = normalizeLayout(layout);
@@ -241,7 +241,7 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
     const running = this.composites.get(room.name);
     const wanted = request.check(running);
     // Every output's layout (RTMP, live stream, room defaults): a page on an origin not allowed is a 400 here, before anything starts.
-    checkWebLayout(wanted.layout, this.options.webLayout);
+    checkWebLayout(wanted.layout, this.options.webLayout, room.name);
     if (!running && this.composites.size + this.#starting.size >= this.options.maxComposites) {
       throw new AppError('limit_exceeded', `this server composites at most ${this.options.maxComposites} rooms at once`);
     }

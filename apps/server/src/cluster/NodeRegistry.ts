@@ -72,6 +72,11 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
   #registeredOnce = false;
   #stopped = false;
 
+  /** How other nodes reach this node's REST API (its registry entry's `internal_url`). */
+  get internalUrl(): string {
+    return this.#options.internalUrl;
+  }
+
   constructor(options: NodeRegistryOptions) {
     super();
     this.#options = options;

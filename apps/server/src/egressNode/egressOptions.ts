@@ -11,6 +11,8 @@ export interface EgressWiring {
   /** What `media_stream.started` tells apps to dial. */
   signalingUrl: () => string;
   auth: Auth;
+  /** An egress node: the origin of the SFU node each room lives on (its web layout page and signaling are there). */
+  roomOrigin?: (room: string) => string | undefined;
 }
 
 /** The egress's settings, from the configuration and what the server knows only once it runs. */
@@ -34,7 +36,7 @@ export function egressOptions(config: Config, wiring: EgressWiring): EgressServi
     assets: new AssetStore({ dir: config.egress.assetsDir }),
     publicUrl: config.publicUrl,
     signUrl: config.hlsSigning && urlSigner(config.hlsSigning),
-    webLayout: webLayoutSettings(config.webLayout, () => localOrigin(config.host, wiring.listeningPort()), wiring.auth),
+    webLayout: webLayoutSettings(config.webLayout, () => localOrigin(config.host, wiring.listeningPort()), wiring.auth, wiring.roomOrigin),
     mediaStreams: {
       recognizer: createRecognizer(config.mediaStreams.transcripts),
       signalingUrl: wiring.signalingUrl,

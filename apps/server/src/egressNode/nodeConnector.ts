@@ -4,7 +4,7 @@ import type { NodeRegistry } from '../cluster/NodeRegistry.js';
 import { pickEgressNode } from '../cluster/nodeInfo.js';
 import type { EgressConnector } from './EgressLink.js';
 import { internalToken } from './internalAuth.js';
-import { INTERNAL_EGRESS_PATH } from './startEgressRole.js';
+import { INTERNAL_EGRESS_PATH, SFU_ORIGIN_HEADER } from './startEgressRole.js';
 import { wsPipe } from './wsPipe.js';
 
 /** A node just lost is passed over this long (its registry entry outlives it by up to its TTL). */
@@ -24,7 +24,8 @@ export function nodeConnector(options: { registry: () => NodeRegistry | undefine
     const candidates = registry.nodes('egress').filter((node) => (lost.get(node.id) ?? 0) < now);
     const node = pickEgressNode(candidates);
     const socket = new WebSocket(`${node.internal_url.replace(/^http/, 'ws')}${INTERNAL_EGRESS_PATH}`, {
-      headers: { authorization: `Bearer ${internalToken(options.apiSecret)}` },
+      // Its rooms' web layout pages load from this node, and their recorders join here.
+      headers: { authorization: `Bearer ${internalToken(options.apiSecret)}`, [SFU_ORIGIN_HEADER]: registry.internalUrl },
       perMessageDeflate: false,
     });
     const pipe = wsPipe(socket);

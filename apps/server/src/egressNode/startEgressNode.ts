@@ -32,6 +32,8 @@ export interface EgressNodeOptions {
   sfuPort?: number;
   /** Where this process listens for what the SFU forwards: loopback, any free port by default. */
   listen?: { host: string; port: number };
+  /** An egress node: the origin of the SFU node a room lives on (see WebLayoutSettings.roomOrigin). */
+  roomOrigin?: (room: string) => string | undefined;
   /** Routes of its own before it listens (an egress node's `/internal/egress`). */
   extraRoutes?: (app: FastifyInstance, egress: EgressService) => void;
   /** What `/healthz` says of the cluster (an egress node's registry); default: not in one. */
@@ -67,6 +69,7 @@ export async function startEgressNode(options: EgressNodeOptions): Promise<Egres
     listeningPort: sfuPort,
     signalingUrl: () => signalingUrl(rtmsBaseUrl({ publicUrl: config.publicUrl, host: hostPort(config.host, sfuPort()), encrypted: false })),
     auth,
+    roomOrigin: options.roomOrigin,
   }));
   const app = await createBaseApp({ config, logStream: options.logStream, facing: 'internal' });
   appLog.current = app.log;

@@ -9,6 +9,19 @@ import { wsPipe } from './wsPipe.js';
 
 /** Where SFU nodes connect: the room feed and the commands, over one socket per SFU node. */
 export const INTERNAL_EGRESS_PATH = '/internal/egress';
+/** The connecting SFU node's own URL, where its rooms' web layout pages and signaling are. */
+export const SFU_ORIGIN_HEADER = 'x-roomcast-sfu-origin';
+
+/** An http(s) origin from the header, or undefined (the node's own origin is used then). */
+function sfuOrigin(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  try {
+    const url = new URL(header);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface EgressRole {
   node: EgressNode;
@@ -30,6 +43,7 @@ export async function startEgressRole(config: Config): Promise<EgressRole> {
     rooms,
     notify: { event: (room, type, data) => void rooms.sfuFor(room)?.egressEvent(room, type, data).catch(() => undefined) },
     listen: { host: config.host, port: config.port },
+    roomOrigin: (room) => rooms.originFor(room),
     extraRoutes: (app, egress) => acceptSfuNodes(app, egress, rooms, config.apiSecret),
   });
   // The node's one Redis connection (its webhook queue) also carries its registry entry.
@@ -54,7 +68,7 @@ function acceptSfuNodes(app: FastifyInstance, egress: EgressService, rooms: Comb
     }
     const pipe = wsPipe(socket);
     const feed = mirrorRoomFeed(pipe);
-    const remove = rooms.add(feed.directory, feed.sfu);
+    const remove = rooms.add(feed.directory, feed.sfu, sfuOrigin(request.headers[SFU_ORIGIN_HEADER]));
     const commands = serveEgressCommands(pipe, localEgressCommands(egress));
     feed.ready.catch(() => socket.close(1011, 'room feed failed'));
     request.log.info('SFU node connected');

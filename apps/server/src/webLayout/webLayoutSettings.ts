@@ -8,10 +8,12 @@ const RECORDER_TOKEN_TTL_S = 24 * 3600;
 
 /**
  * The egress's web-layout settings from WEB_LAYOUT_*: the server's own origin is read when used,
- * since it is known only once the server listens (PORT=0 picks a port).
+ * since it is known only once the server listens (PORT=0 picks a port). An egress node serves no
+ * page and no signaling: `roomOrigin` names the SFU node of each room.
  */
-export function webLayoutSettings(config: WebLayoutConfig, serverOrigin: () => string, auth: Auth): WebLayoutSettings {
+export function webLayoutSettings(config: WebLayoutConfig, serverOrigin: () => string, auth: Auth, roomOrigin?: (room: string) => string | undefined): WebLayoutSettings {
   return {
+    roomOrigin,
     origins: config.origins,
     loadTimeoutMs: config.loadTimeoutMs,
     capture: config.capture,

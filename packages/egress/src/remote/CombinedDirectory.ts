@@ -15,6 +15,8 @@ interface CombinedEvents extends Record<string, unknown[]> {
  */
 export class CombinedDirectory extends TypedEmitter<CombinedEvents> implements RoomDirectory {
   readonly #parts = new Map<MirrorDirectory, SfuCalls>();
+  /** Each SFU node's origin, as it said when it connected (where its rooms' pages and signaling are). */
+  readonly #origins = new Map<MirrorDirectory, string>();
 
   get rooms(): ReadonlyMap<string, RoomMirror> {
     const all = new Map<string, RoomMirror>();
@@ -36,9 +38,16 @@ export class CombinedDirectory extends TypedEmitter<CombinedEvents> implements R
     return undefined;
   }
 
+  /** The origin of the SFU node the room lives on, if it said. */
+  originFor(name: string): string | undefined {
+    for (const [part, origin] of this.#origins) if (part.rooms.has(name)) return origin;
+    return undefined;
+  }
+
   /** Adds an SFU's rooms; the returned function removes them (their egress stops: the SFU is gone). */
-  add(part: MirrorDirectory, sfu: SfuCalls): () => void {
+  add(part: MirrorDirectory, sfu: SfuCalls, origin?: string): () => void {
     this.#parts.set(part, sfu);
+    if (origin !== undefined) this.#origins.set(part, origin);
     const created = (room: RoomMirror): void => this.safeEmit('roomCreated', room);
     const closed = (room: RoomMirror): void => this.safeEmit('roomClosed', room);
     part.on('roomCreated', created);
@@ -49,6 +58,7 @@ export class CombinedDirectory extends TypedEmitter<CombinedEvents> implements R
       part.off('roomCreated', created);
       part.off('roomClosed', closed);
       this.#parts.delete(part);
+      this.#origins.delete(part);
     };
   }
 }

@@ -4,7 +4,7 @@ import type { YuvFrame } from '../composite/FrameCanvas.js';
 import type { DisplaySource } from '../composite/videoSource.js';
 import type { PageApi } from './WebLayoutPage.js';
 import { DEFAULT_PAGE_CAPTURE, type PageCapture, startPageCapture } from './pageCapture.js';
-import { allowedOrigins, WEB_LAYOUT_FAILED, type WebLayoutSettings, webLayoutPageUrl } from './webLayoutSpec.js';
+import { allowedOrigins, settingsForRoom, WEB_LAYOUT_FAILED, type WebLayoutSettings, webLayoutPageUrl } from './webLayoutSpec.js';
 
 export interface WebLayoutOptions {
   room: string;
@@ -39,9 +39,10 @@ export class WebLayout implements WebLayoutSource {
   }
 
   show(spec: LayoutSpec, size: { width: number; height: number; fps?: number }): void {
+    const settings = settingsForRoom(this.options.settings, this.options.room);
     let url: string;
     try {
-      url = webLayoutPageUrl(spec.options.url, this.options.settings);
+      url = webLayoutPageUrl(spec.options.url, settings);
     } catch (error) {
       // Checked at request time already; a URL that slipped through fails the output, never a hang.
       this.#fail(`${WEB_LAYOUT_FAILED}: ${(error as Error).message}`);
@@ -53,14 +54,14 @@ export class WebLayout implements WebLayoutSource {
     this.#chain(async () => {
       await this.#stopCapture();
       if (generation !== this.#generation) return;
-      const capture = await startPageCapture(this.options.settings.capture ?? DEFAULT_PAGE_CAPTURE, {
+      const capture = await startPageCapture(settings.capture ?? DEFAULT_PAGE_CAPTURE, {
         url,
         width: size.width,
         height: size.height,
-        origins: allowedOrigins(this.options.settings),
+        origins: allowedOrigins(settings),
         loadTimeoutMs: this.options.settings.loadTimeoutMs,
         frameIntervalMs: 1000 / (size.fps ?? 30),
-        pageApi: await this.#pageApi(),
+        pageApi: await this.#pageApi(settings),
       }).catch((error: unknown) => {
         if (generation === this.#generation) this.#fail(`${WEB_LAYOUT_FAILED}: ${(error as Error).message}`);
         return undefined;
@@ -96,8 +97,8 @@ export class WebLayout implements WebLayoutSource {
     await this.#pending;
   }
 
-  async #pageApi(): Promise<PageApi> {
-    const { settings, room } = this.options;
+  async #pageApi(settings: WebLayoutSettings): Promise<PageApi> {
+    const { room } = this.options;
     return { room, serverUrl: settings.serverOrigin, token: await settings.recorderToken?.(room) };
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chromiumArgs, screencastDecoderArgs, x11grabArgs, xauthorityFile, xvfbArgs } from './webLayoutArgs.js';
-import { allowedOrigins, requestAllowed, webLayoutPageUrl } from './webLayoutSpec.js';
+import { allowedOrigins, requestAllowed, settingsForRoom, webLayoutPageUrl } from './webLayoutSpec.js';
 
 const settings = { origins: ['https://layouts.example.com'], serverOrigin: 'http://127.0.0.1:3000' };
 
@@ -86,5 +86,15 @@ describe('argument lists', () => {
     expect(args[args.indexOf('-draw_mouse') + 1]).toBe('0');
     expect(args[args.indexOf('-pix_fmt') + 1]).toBe('yuv420p');
     expect(args.at(-1)).toBe('pipe:1');
+  });
+
+  it("on an egress node, a room's page and the origins it may reach are its SFU node's", () => {
+    const settings = { origins: ['https://layouts.example'], serverOrigin: 'http://127.0.0.1:4100', loadTimeoutMs: 1000, roomOrigin: (room: string) => (room === 'show' ? 'http://10.0.0.5:3000' : undefined) };
+    const show = settingsForRoom(settings, 'show');
+    expect(webLayoutPageUrl(undefined, show)).toBe('http://10.0.0.5:3000/layouts/grid.html');
+    expect([...allowedOrigins(show)].sort()).toEqual(['http://10.0.0.5:3000', 'https://layouts.example']);
+    // A room whose SFU node said nothing: the node's own origin, as in one process.
+    expect(settingsForRoom(settings, 'other')).toBe(settings);
+    expect(webLayoutPageUrl(undefined, settingsForRoom(settings, 'other'))).toBe('http://127.0.0.1:4100/layouts/grid.html');
   });
 });

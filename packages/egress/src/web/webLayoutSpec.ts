@@ -18,6 +18,17 @@ export interface WebLayoutSettings {
   capture?: PageCaptureKind;
   /** A token for the room's hidden recorder participant (subscribes, never listed); none: the page gets no token. */
   recorderToken?: (room: string) => Promise<string>;
+  /**
+   * The origin of the SFU node a room lives on, where its page and signaling are (an egress node
+   * serves neither); undefined: `serverOrigin`.
+   */
+  roomOrigin?: (room: string) => string | undefined;
+}
+
+/** The settings as one room's page sees them: the server is the room's SFU node when it has one. */
+export function settingsForRoom(settings: WebLayoutSettings, room: string): WebLayoutSettings {
+  const origin = settings.roomOrigin?.(room);
+  return origin === undefined ? settings : { ...settings, serverOrigin: origin };
 }
 
 /** The built-in page for `web` without a URL: the room as a grid, drawn by the client SDK as the hidden recorder (apps/demo/layouts). */
