@@ -1,6 +1,4 @@
 import { rmdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AppError,
   compactLayout,
@@ -26,15 +24,12 @@ import { ffmpegPath } from './ffmpeg/ffmpegPath.js';
 import { PortAllocator } from './rtp/PortAllocator.js';
 import { processTempRoot } from './tempDirs.js';
 import { startUpChores } from './egressStartup.js';
-import { hlsOutput } from './live/hlsOutput.js';
 import { ROOM_CLOSED } from './live/liveStreamRequest.js';
-import { LiveStreamService } from './live/LiveStreamService.js';
+import type { LiveStreamService } from './live/LiveStreamService.js';
+import { createEgressOutputs } from './egressOutputs.js';
 import type { RecordingStore } from './recordings/RecordingStore.js';
-import { recordingStoreFor } from './recordings/recordingStoreFor.js';
 import { egressStateOf } from './egressState.js';
 import type { MediaStreamService } from './media/MediaStreamService.js';
-import { createMediaStreamService } from './media/defaultSources.js';
-import { mediaStreamRecords } from './media/mediaStreamRecords.js';
 import { compositeSettings } from './composite/compositeSettings.js';
 import { checkWebLayout } from './web/checkWebLayout.js';
 import { WebLayout } from './web/WebLayout.js';
@@ -79,11 +74,9 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   readonly #failedComposites = new WeakSet<CompositeEgress>();
   /** Stop-alls of RTMP per room: a start that began before one must not add its destinations after it. */
   readonly #rtmpStops = new Map<string, number>();
-  /** HLS live streams: outputs of the same composites, started and stopped on their own. */
+  /** The outputs beside RTMP: HLS live streams, their recordings, media streams to apps (see EgressOutputs). */
   readonly liveStreams: LiveStreamService;
-  /** Recordings of live streams under RECORDINGS_DIR, those of earlier runs included. */
   readonly recordings: RecordingStore;
-  /** Realtime media streams to apps: readers of the rooms' tracks, apart from the composite. */
   readonly mediaStreams: MediaStreamService;
 
   constructor(
@@ -92,36 +85,23 @@ export class EgressService extends TypedEmitter<EgressServiceEvents> {
   ) {
     super();
     this.#ports = new PortAllocator(options.rtpPorts.min, options.rtpPorts.max, { srtp: options.rtpSrtp, listenIp: options.rtpListenIp, announcedIp: options.rtpAnnouncedIp });
-    const hlsDir = options.hlsDir ?? join(tmpdir(), 'roomcast-hls');
-    this.recordings = recordingStoreFor(options, hlsDir, (error, what) => this.safeEmit('backgroundError', error, what));
-    this.liveStreams = new LiveStreamService({
-      hls: options.hls ?? hlsOutput,
-      hlsDir,
-      recordings: this.recordings,
-      publicUrl: options.publicUrl,
-      signUrl: options.signUrl,
-      log: options.relay.log,
-      host: {
-        room: (name) => sfu.room(name),
-        composite: (room, request) => this.#compositeFor(room, request),
-        release: (room) => this.#endIfIdle(room),
-        publish: (room) => void this.#publishState(room),
-        event: (room, type, data) => this.safeEmit('event', room, type, data),
-        own: (task, what) => this.#own(task, what),
-        recovered: (liveStream) => this.safeEmit('liveStreamRecovered', liveStream),
-        layoutOf: (room) => {
-          const composite = this.composites.get(room.name);
-          return composite && compactLayout(composite.layout);
-        },
-      },
-    });
-    const mediaRecords = mediaStreamRecords(hlsDir, (error, what) => this.safeEmit('backgroundError', error, what));
-    this.mediaStreams = createMediaStreamService({ records: mediaRecords, ...options.mediaStreams }, this.#ports, {
+    const outputs = createEgressOutputs(options, this.#ports, {
       room: (name) => sfu.room(name),
+      composite: (room, request) => this.#compositeFor(room, request),
+      release: (room) => this.#endIfIdle(room),
       publish: (room) => void this.#publishState(room),
       event: (room, type, data) => this.safeEmit('event', room, type, data),
       own: (task, what) => this.#own(task, what),
+      recovered: (liveStream) => this.safeEmit('liveStreamRecovered', liveStream),
+      layoutOf: (room) => {
+        const composite = this.composites.get(room.name);
+        return composite && compactLayout(composite.layout);
+      },
+      backgroundError: (error, what) => this.safeEmit('backgroundError', error, what),
     });
+    this.recordings = outputs.recordings;
+    this.liveStreams = outputs.liveStreams;
+    this.mediaStreams = outputs.mediaStreams;
     sfu.on('roomClosed', (room) => this.#own(this.#stopRoom(room), 'stop the egress of a closed room'));
     startUpChores({
       recordings: this.recordings,
