@@ -204,9 +204,9 @@ export class EncoderSupervisor extends TypedEmitter<EncoderSupervisorEvents> imp
 
   /** Ends a run that no longer feeds the stream; stop() waits for it. */
   #retire(encoder: Encoder): void {
-    const done = encoder.ffmpeg.stop(500).then(() => undefined, () => undefined);
+    // FFmpeg's stop settles with its exit and never rejects: this chain has no failure to own.
+    const done: Promise<void> = encoder.ffmpeg.stop(500).then(() => void this.#retiring.delete(done));
     this.#retiring.add(done);
-    void done.finally(() => this.#retiring.delete(done));
   }
 
   /** The replacement would not start or died before encoding: stay on (or go back to) the compositor's pictures. */

@@ -42,6 +42,8 @@ export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements P
   #latest: YuvFrame | undefined;
   #grabber: FfmpegProcess | undefined;
   #starting: Promise<void> | undefined;
+  /** A paused grab on its way out: stop() waits for it, so nothing outlives the capture. */
+  #pausing: Promise<unknown> = Promise.resolve();
   #lastRead = Date.now();
   #framesBefore = 0;
   #splitter: ChangedFrameSplitter;
@@ -144,7 +146,7 @@ export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements P
     this.#latest = undefined;
     this.#framesBefore += this.#splitter.frames;
     this.#splitter = new ChangedFrameSplitter(this.#splitter.frameSize);
-    void grabber.stop(500);
+    this.#pausing = Promise.all([this.#pausing, grabber.stop(500)]);
   }
 
   #wire(): void {
@@ -168,7 +170,7 @@ export class X11PageCapture extends TypedEmitter<PageCaptureEvents> implements P
     clearInterval(this.#idleTimer);
     await this.#starting;
     // The grabber and the browser go before their display, so neither reports it vanishing.
-    await Promise.all([this.page.stop(), this.#grabber?.stop(500)]);
+    await Promise.all([this.page.stop(), this.#grabber?.stop(500), this.#pausing]);
     await this.xvfb.stop();
   }
 
