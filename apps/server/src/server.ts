@@ -3,6 +3,7 @@ import type { EgressService } from '@roomcast/egress';
 import { Sfu } from '@roomcast/sfu';
 import { buildApp } from './app.js';
 import type { EgressLink } from './egressNode/EgressLink.js';
+import type { EgressPool } from './egressNode/EgressPool.js';
 import { childEgress, type EgressSide, inlineEgress, nodeEgress } from './egressNode/egressSides.js';
 import type { NodeRegistry } from './cluster/NodeRegistry.js';
 import { RoomHomes } from './cluster/RoomHomes.js';
@@ -23,6 +24,8 @@ export interface RunningServer {
   egress: EgressService;
   /** The link to the egress process (EGRESS_PROCESS=child, the default) or nodes; none when it runs in this process. */
   egressLink?: EgressLink;
+  /** ROOMCAST_ROLE=sfu: the links to the egress nodes, and each room's node. */
+  egressPool?: EgressPool;
   webhooks: WebhookSender;
   /** REDIS_URL: this node's registry entry and room placement; none without Redis. */
   cluster?: Cluster;
@@ -96,6 +99,7 @@ export async function startServer(config: Config, options: { logStream?: { write
       return egressSide.local;
     },
     egressLink: egressSide.link,
+    egressPool: egressSide.pool,
     webhooks,
     cluster,
     url: `http://${hostPort(config.host, port)}`,

@@ -107,10 +107,11 @@ export class NodeRegistry extends TypedEmitter<NodeRegistryEvents> {
     return [...this.#view.values()].filter((node) => role === undefined || node.role === role);
   }
 
-  /** Where a new egress job goes: the live `egress` or `all` node with the most headroom. */
-  pickEgressNode(): NodeInfo {
+  /** Where a new egress job goes: the live `egress` or `all` node with the most headroom (see pickEgressNode). */
+  pickEgressNode(among?: ReadonlySet<string>, pending?: ReadonlyMap<string, number>): NodeInfo {
     this.assertAvailable();
-    return pickEgressNode(this.#view.values());
+    const nodes = [...this.#view.values()].filter((node) => among === undefined || among.has(node.id));
+    return pickEgressNode(nodes, pending);
   }
 
   /** Throws the coded 503 that operations needing Redis answer while it is away. */

@@ -55,6 +55,11 @@ export class BroadcastJobs implements EgressCommands {
   controlMediaStream: EgressCommands['controlMediaStream'] = (...args) => this.inner.controlMediaStream(...args);
   setMediaConsent: EgressCommands['setMediaConsent'] = (...args) => this.inner.setMediaConsent(...args);
 
+  /** Whether the room has broadcasts to resume. */
+  has(room: string): boolean {
+    return this.#rooms.has(room);
+  }
+
   /** The room closed: nothing of it resumes. */
   forgetRoom(room: string): void {
     this.#rooms.delete(room);
@@ -72,9 +77,11 @@ export class BroadcastJobs implements EgressCommands {
     }
   }
 
-  /** Asks the (new) egress for every broadcast again, per room, each as its original starter. */
-  async resume(onError: (room: string, error: unknown) => void): Promise<void> {
-    await Promise.all([...this.#rooms].map(async ([room, job]) => {
+  /** Asks the (new) egress for every broadcast again (of `rooms`, default all), per room, each as its original starter. */
+  async resume(onError: (room: string, error: unknown) => void, rooms?: Iterable<string>): Promise<void> {
+    const wanted = rooms === undefined ? undefined : new Set(rooms);
+    const jobs = [...this.#rooms].filter(([room]) => wanted === undefined || wanted.has(room));
+    await Promise.all(jobs.map(async ([room, job]) => {
       const byStarter = new Map<string, { by: LiveStreamActor; broadcasts: Destination[] }>();
       for (const { destination, by } of job.destinations.values()) {
         const key = JSON.stringify(by);

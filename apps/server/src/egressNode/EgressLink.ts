@@ -3,7 +3,6 @@ import { callEgressCommands, type EgressCommands, type MessagePipe, RestartPolic
 import { AppError } from '@roomcast/protocol';
 import type { Sfu } from '@roomcast/sfu';
 import type { EgressNotifier } from '../events.js';
-import type { EgressForwarding } from './forwardToEgress.js';
 
 /** How long a request waits for an egress that is (re)starting before a 503. */
 export const WAIT_FOR_RESTART_MS = 10_000;
@@ -40,6 +39,8 @@ export interface EgressLinkOptions {
   onLost?: (endpoint: EgressEndpoint) => void;
   /** An egress that replaced a lost one serves: time to ask it for the old jobs. */
   onReplaced?: () => void;
+  /** It serves now (the first time, and after each reconnect). */
+  onServing?: () => void;
   /** Egress nodes may come later: a start that reaches none keeps trying instead of failing. */
   lenientStart?: boolean;
 }
@@ -58,7 +59,7 @@ interface Current {
  * SFU, requests wait a little then answer 503, and the next endpoint is reached with backoff. The
  * rooms never notice.
  */
-export class EgressLink implements EgressForwarding {
+export class EgressLink {
   #current: Current | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -169,6 +170,7 @@ export class EgressLink implements EgressForwarding {
         current.url = url;
         for (const waiter of [...this.#readyWaiters]) waiter();
         this.#readyWaiters.clear();
+        this.options.onServing?.();
         if (this.losses > 0) this.options.onReplaced?.();
       },
       () => undefined,

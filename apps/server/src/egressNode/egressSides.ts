@@ -14,10 +14,10 @@ import type { WebhookSender } from '../webhooks/WebhookSender.js';
 import { BroadcastJobs } from './BroadcastJobs.js';
 import type { NodeRegistry } from '../cluster/NodeRegistry.js';
 import { childConnector } from './childConnector.js';
-import { nodeConnector } from './nodeConnector.js';
+import { EgressPool } from './EgressPool.js';
 import { type EgressConnector, EgressLink } from './EgressLink.js';
 import { egressOptions } from './egressOptions.js';
-import type { EgressForwarding } from './forwardToEgress.js';
+import { type EgressForwarding, singleForwarding } from './forwardToEgress.js';
 import { hostPort } from './hostPort.js';
 
 /** The egress as the server runs it: in this process or in a child, wired the same way from outside. */
@@ -25,6 +25,8 @@ export interface EgressSide {
   appEgress: AppEgress;
   local?: EgressService;
   link?: EgressLink;
+  /** ROOMCAST_ROLE=sfu: the links to every egress node, and each room's. */
+  pool?: EgressPool;
   /** Wires its events (webhooks, participants); returns what closes the extras it made. */
   wire(webhooks: WebhookSender, redis: Redis | undefined, log: FastifyBaseLogger): () => Promise<void>;
   /** Once the server listens (a child needs the port to reach it). */
@@ -56,32 +58,74 @@ export function inlineEgress(config: Config, sfu: Sfu, auth: Auth, appLog: { cur
   };
 }
 
-/** ROOMCAST_ROLE=sfu: the egress runs on egress nodes found in the registry; they send their own webhooks. */
+/**
+ * ROOMCAST_ROLE=sfu: the egress runs on the egress nodes of the registry, each room on one of them
+ * (EgressPool); they send their own webhooks. RTMP broadcasts are kept here (BroadcastJobs): a
+ * lost node's rooms are placed again and their broadcasts resumed there; their live streams fail
+ * (their files were on the lost node).
+ */
 export function nodeEgress(config: Config, sfu: Sfu, appLog: { current?: FastifyBaseLogger }, registry: () => NodeRegistry | undefined): EgressSide {
-  return linkedEgress(sfu, appLog, nodeConnector({ registry, apiSecret: config.apiSecret }), { lenientStart: true, liveStreamsResume: false });
+  const notify = egressNotifier(sfu);
+  const log = (): FastifyBaseLogger => appLog.current!;
+  const book: { webhooks?: WebhookSender } = {};
+  const orphans = new Set<string>();
+  const resumeOrphans = (): void => {
+    if (orphans.size === 0 || !pool.serving) return;
+    const rooms = [...orphans];
+    orphans.clear();
+    void jobs.resume((room, error) => log().warn({ room, err: error }, 'a broadcast did not resume on another egress node'), rooms);
+  };
+  const pool = new EgressPool({
+    sfu,
+    registry,
+    apiSecret: config.apiSecret,
+    notify,
+    log,
+    onRoomsLost: (rooms, nodeId) => {
+      log().error({ egressNode: nodeId, rooms: rooms.length }, 'egress node lost; placing its rooms on another (rooms go on)');
+      failLiveStreams(sfu, rooms, notify, book.webhooks);
+      onEgressLost(sfu, rooms, jobs, notify);
+      for (const room of rooms) if (jobs.has(room)) orphans.add(room);
+      resumeOrphans();
+    },
+    onServing: resumeOrphans,
+  });
+  const jobs = new BroadcastJobs(pool.commands);
+  sfu.on('roomClosed', (room) => {
+    jobs.forgetRoom(room.name);
+    orphans.delete(room.name);
+  });
+  const forwarding: EgressForwarding = {
+    upstreamFor: (target) => pool.upstreamFor(target),
+    everyUpstream: () => pool.everyUpstream(),
+    commands: jobs,
+    // Each egress node serves its own /metrics (scraped on its own).
+    metrics: async () => '',
+  };
+  return {
+    appEgress: { remote: forwarding },
+    pool,
+    wire: (webhooks) => {
+      book.webhooks = webhooks;
+      wireRoomWebhooks(sfu, webhooks);
+      return async () => undefined;
+    },
+    start: async () => pool.start(),
+    close: () => pool.close(),
+  };
 }
 
 /** EGRESS_PROCESS=child: the egress process sends its own webhooks; the SFU sends the rooms'. */
-export function childEgress(config: Config, sfu: Sfu, appLog: { current?: FastifyBaseLogger }, port: () => number): EgressSide {
-  return linkedEgress(sfu, appLog, childConnector({ sfuPort: port, env: { ...process.env, ...config.env } }), { liveStreamsResume: true });
-}
-
-export interface LinkedEgressOptions {
-  /** Egress nodes may all be away at start (the SFU serves its rooms meanwhile); a child must start. */
-  lenientStart?: boolean;
-  /**
-   * The next egress goes on with the live streams of a lost one (a child process on the same disk
-   * resumes them from their files); egress nodes cannot (the files were on the lost node): those
-   * live streams fail, and the SFU says so.
-   */
-  liveStreamsResume: boolean;
-}
-
 /**
- * An egress reached through a link (a child process, or egress nodes): RTMP broadcasts are kept by
- * the SFU (BroadcastJobs) so that the next egress resumes them when one is lost.
+ * EGRESS_PROCESS=child: the egress process sends its own webhooks; the SFU sends the rooms'. RTMP
+ * broadcasts are kept by the SFU (BroadcastJobs) so that the next process resumes them when one is
+ * lost; live streams go on by themselves (the next process resumes them from their files).
  */
-export function linkedEgress(sfu: Sfu, appLog: { current?: FastifyBaseLogger }, connect: EgressConnector, options: LinkedEgressOptions): EgressSide {
+export function childEgress(config: Config, sfu: Sfu, appLog: { current?: FastifyBaseLogger }, port: () => number): EgressSide {
+  return linkedEgress(sfu, appLog, childConnector({ sfuPort: port, env: { ...process.env, ...config.env } }));
+}
+
+function linkedEgress(sfu: Sfu, appLog: { current?: FastifyBaseLogger }, connect: EgressConnector): EgressSide {
   const notify = egressNotifier(sfu);
   const log = (): FastifyBaseLogger => appLog.current!;
   const book: { jobs?: BroadcastJobs; webhooks?: WebhookSender } = {};
@@ -90,22 +134,13 @@ export function linkedEgress(sfu: Sfu, appLog: { current?: FastifyBaseLogger }, 
     connect,
     notify,
     log,
-    lenientStart: options.lenientStart ?? false,
-    onLost: () => {
-      if (!options.liveStreamsResume) failLiveStreams(sfu, notify, book.webhooks);
-      onEgressLost(sfu, book.jobs!, notify);
-    },
+    onLost: () => onEgressLost(sfu, [...sfu.rooms.keys()], book.jobs!, notify),
     onReplaced: () => void book.jobs!.resume((room, error) => log().warn({ room, err: error }, 'a broadcast did not resume after the egress was replaced')),
   });
   const jobs = new BroadcastJobs(link.commands);
   book.jobs = jobs;
   sfu.on('roomClosed', (room) => jobs.forgetRoom(room.name));
-  const forwarding: EgressForwarding = {
-    upstream: () => link.upstream(),
-    ready: (timeoutMs) => link.ready(timeoutMs),
-    commands: jobs,
-    metrics: () => link.metrics(),
-  };
+  const forwarding = singleForwarding(link, jobs, () => link.metrics());
   return {
     appEgress: { remote: forwarding },
     link,
@@ -123,22 +158,23 @@ export function linkedEgress(sfu: Sfu, appLog: { current?: FastifyBaseLogger }, 
 export const EGRESS_NODE_LOST = 'the egress node running it was lost';
 
 /** The lost egress node's live streams cannot go on elsewhere: each fails, with a room event and a webhook. */
-function failLiveStreams(sfu: Sfu, notify: EgressNotifier, webhooks: WebhookSender | undefined): void {
+function failLiveStreams(sfu: Sfu, rooms: string[], notify: EgressNotifier, webhooks: WebhookSender | undefined): void {
   const stoppedAt = new Date().toISOString();
-  for (const room of sfu.rooms.values()) {
-    for (const stream of room.egress.live_streams) {
+  for (const name of rooms) {
+    for (const stream of sfu.rooms.get(name)?.egress.live_streams ?? []) {
       if (stream.status === 'stopped' || stream.status === 'failed') continue;
       const data = { live_stream: { ...stream, status: 'failed' as const, stopped_at: stoppedAt, error: EGRESS_NODE_LOST }, reason: EGRESS_NODE_LOST };
-      notify.event(room.name, 'live_stream.failed', data);
-      webhooks?.send('live_stream.failed', room.name, data);
+      notify.event(name, 'live_stream.failed', data);
+      webhooks?.send('live_stream.failed', name, data);
     }
   }
 }
 
-/** What a lost egress ran is gone: rooms say so (their RTMP broadcasts come back as the next one starts). */
-function onEgressLost(sfu: Sfu, jobs: BroadcastJobs, notify: EgressNotifier): void {
-  jobs.keepLive(new Map([...sfu.rooms.values()].map((room) => [room.name, room.egress])));
-  for (const room of sfu.rooms.values()) {
+/** What a lost egress ran for these rooms is gone: they say so (their RTMP broadcasts come back on the next one). */
+function onEgressLost(sfu: Sfu, rooms: string[], jobs: BroadcastJobs, notify: EgressNotifier): void {
+  const lost = rooms.flatMap((name) => sfu.rooms.get(name) ?? []);
+  jobs.keepLive(new Map(lost.map((room) => [room.name, room.egress])));
+  for (const room of lost) {
     if (!room.egress.broadcasting && room.egress.media_streams.length === 0) continue;
     room.egress = emptyEgressState();
     notify.state(room.name, room.egress);

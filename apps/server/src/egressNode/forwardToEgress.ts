@@ -1,22 +1,45 @@
 import fastifyReplyFrom from '@fastify/reply-from';
 import type { FastifyPluginAsync, HTTPMethods } from 'fastify';
-import { AppError } from '@roomcast/protocol';
+import { AppError, RtmsCloseCode, RtmsMsgType, RtmsStatus } from '@roomcast/protocol';
 import type { EgressCommands } from '@roomcast/egress';
 import { errorBody } from '../errors.js';
+import { RTMS_HANDSHAKE_TIMEOUT_MS } from '../rtms/route.js';
 import { RTMS_MEDIA_PATH, RTMS_SIGNALING_PATH } from '../rtms/serverUrls.js';
 import { WAIT_FOR_RESTART_MS } from './EgressLink.js';
+import { mergeRecordingLists } from './mergeLists.js';
 import { pipeSocketTo } from './socketPipe.js';
+import WebSocket, { type RawData } from 'ws';
 
-/** An egress in another process, as the SFU's HTTP side reaches it. */
+/** What a forwarded request is about: a room's (`starts`: it starts a job there), an output's by id, or neither. */
+export interface EgressTarget {
+  room?: string;
+  id?: string;
+  starts?: boolean;
+}
+
+/** An egress in another process (or several, on egress nodes), as the SFU's HTTP side reaches it. */
 export interface EgressForwarding {
-  /** The egress's base URL (`http://127.0.0.1:port`); undefined while it is (re)starting. */
-  upstream(): string | undefined;
-  /** Resolves once it serves; rejects past `timeoutMs`. */
-  ready(timeoutMs: number): Promise<void>;
+  /** The base URL (`http://127.0.0.1:port`) of the egress that answers for the target, once one serves (waits a little); undefined when none does. */
+  upstreamFor(target: EgressTarget): Promise<string | undefined>;
+  /** Every egress serving now, when there may be several: a list that spans them (every recording) is merged from each. */
+  everyUpstream?(): string[];
   /** What signaling asks of it (RPC). */
   commands: EgressCommands;
-  /** Its Prometheus metrics, appended to the SFU's. */
+  /** Its Prometheus metrics, appended to the SFU's ('' when each egress is scraped on its own). */
   metrics(): Promise<string>;
+}
+
+/** The forwarding of one egress (a child process): every request goes to it. */
+export function singleForwarding(egress: { upstream(): string | undefined; ready(timeoutMs: number): Promise<void> }, commands: EgressCommands, metrics: () => Promise<string>): EgressForwarding {
+  return {
+    upstreamFor: async () => {
+      // A process starting or restarting: wait for it rather than refuse at once.
+      if (!egress.upstream()) await egress.ready(WAIT_FOR_RESTART_MS).catch(() => undefined);
+      return egress.upstream();
+    },
+    commands,
+    metrics,
+  };
 }
 
 /** Every HTTP route of registerEgressRoutes (egressRoutes.test.ts checks the two agree). */
@@ -64,9 +87,9 @@ export function forwardToEgress(forwarding: EgressForwarding): FastifyPluginAsyn
         method,
         url,
         handler: async (request, reply) => {
-          // A process starting or restarting: wait for it rather than refuse at once.
-          if (!forwarding.upstream()) await forwarding.ready(WAIT_FOR_RESTART_MS).catch(() => undefined);
-          const base = forwarding.upstream();
+          const everyUpstream = forwarding.everyUpstream?.();
+          if (url === RECORDINGS_LIST && everyUpstream && everyUpstream.length > 1) return mergeRecordingLists(request, reply, everyUpstream);
+          const base = await forwarding.upstreamFor(targetOf(method, url, request.params as Record<string, string | undefined>));
           if (!base) throw unavailable();
           return reply.from(`${base}${request.url}`, {
             onError: (failed) => void failed.code(503).send(errorBody(unavailable())),
@@ -74,12 +97,91 @@ export function forwardToEgress(forwarding: EgressForwarding): FastifyPluginAsyn
         },
       });
     }
-    for (const path of [RTMS_SIGNALING_PATH, RTMS_MEDIA_PATH]) {
+    for (const [path, replyType] of RTMS_PATHS) {
       app.get(path, { websocket: true }, (socket, request) => {
-        const base = forwarding.upstream();
-        if (!base) return socket.close(1013, 'egress restarting');
-        pipeSocketTo(socket, `${base.replace(/^http/, 'ws')}${request.url}`, request.headers.host, request.log);
+        const pipe = (base: string | undefined, received?: Received[]): void => {
+          if (socket.readyState !== WebSocket.OPEN) return;
+          if (!base) return socket.close(1013, 'egress restarting');
+          pipeSocketTo(socket, `${base.replace(/^http/, 'ws')}${request.url}`, request.headers.host, request.log, {}, received);
+        };
+        // One egress: passed through at once (it times out a silent app itself).
+        if (!forwarding.everyUpstream) return void forwarding.upstreamFor({}).then(pipe, () => pipe(undefined));
+        // Several: the app's handshake names its stream, which says which one serves it.
+        void firstMessage(socket, replyType).then(async (first) => {
+          if (!first) return;
+          const base = await forwarding.upstreamFor(handshakeTarget(first.data)).catch(() => undefined);
+          // In the same tick: the pipe listens from where the collecting stops.
+          first.stop();
+          pipe(base, first.received);
+        });
       });
     }
   };
+}
+
+/** The RTMS sockets, each with the msg_type of its handshake's reply. */
+const RTMS_PATHS = [[RTMS_SIGNALING_PATH, RtmsMsgType.SIGNALING_HAND_SHAKE_RESP], [RTMS_MEDIA_PATH, RtmsMsgType.DATA_HAND_SHAKE_RESP]] as const;
+const RECORDINGS_LIST = '/v1/recordings';
+
+/** Routes by room (a POST to a room's collection starts a job there), else by the output's id. */
+function targetOf(method: string, url: string, params: Record<string, string | undefined>): EgressTarget {
+  if (params.room !== undefined) return { room: params.room, starts: method === 'POST' };
+  // Assets live in one ASSETS_DIR that every egress mounts: any serves them.
+  if (params.id !== undefined && !url.startsWith('/v1/assets')) return { id: params.id };
+  return {};
+}
+
+/** An RTMS handshake's `room_id` and `stream_id`; nothing when it is not one (the egress then refuses it in its own words). */
+function handshakeTarget(data: RawData): EgressTarget {
+  try {
+    const message = JSON.parse(data.toString()) as { room_id?: unknown; stream_id?: unknown };
+    if (typeof message.stream_id === 'string') return { id: message.stream_id };
+    if (typeof message.room_id === 'string') return { room: message.room_id };
+  } catch {
+    // Not JSON: any egress answers it.
+  }
+  return {};
+}
+
+interface Received {
+  data: RawData;
+  binary: boolean;
+}
+
+interface FirstMessage {
+  data: RawData;
+  /** Every message so far, the first included (still collected until `stop`). */
+  received: Received[];
+  /** Stops collecting: the pipe that takes `received` listens from here on. */
+  stop(): void;
+}
+
+/**
+ * Waits for the socket's first message (a handshake); undefined when it closes first, or stays
+ * silent past the egress's own handshake timeout (then refused as the egress refuses it).
+ */
+function firstMessage(socket: WebSocket, replyType: number): Promise<FirstMessage | undefined> {
+  return new Promise((resolve) => {
+    const received: Received[] = [];
+    const onMessage = (data: RawData, binary: boolean): void => {
+      received.push({ data, binary });
+      if (received.length > 1) return;
+      clearTimeout(timer);
+      socket.off('close', onClose);
+      resolve({ data, received, stop: () => socket.off('message', onMessage) });
+    };
+    const onClose = (): void => {
+      clearTimeout(timer);
+      socket.off('message', onMessage);
+      resolve(undefined);
+    };
+    const timer = setTimeout(() => {
+      const reason = 'no handshake in time';
+      socket.send(JSON.stringify({ msg_type: replyType, status_code: RtmsStatus.CONNECTION_TIMEOUT, reason }));
+      socket.close(RtmsCloseCode.timeout, reason);
+      onClose();
+    }, RTMS_HANDSHAKE_TIMEOUT_MS);
+    socket.on('message', onMessage);
+    socket.once('close', onClose);
+  });
 }

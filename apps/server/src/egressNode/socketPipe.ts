@@ -11,9 +11,14 @@ const HIGH_WATER_BYTES = 512 * 1024;
  * Backpressure carries over: while the app is slow, the egress socket is not read, so the
  * egress's bounded send queue (rtms/SendQueue) decides what to drop, as it does for a direct app.
  */
-export function pipeSocketTo(client: WebSocket, url: string, host: string | undefined, log: FastifyBaseLogger, headers: Record<string, string> = {}): void {
+export function pipeSocketTo(
+  client: WebSocket, url: string, host: string | undefined, log: FastifyBaseLogger,
+  headers: Record<string, string> = {},
+  /** What the client sent before the pipe was made (read to choose `url`): sent first. */
+  received: Array<{ data: RawData; binary: boolean }> = [],
+): void {
   const upstream = new WebSocket(url, { headers: { ...headers, ...(host ? { host } : {}) }, perMessageDeflate: false });
-  const pending: Array<{ data: RawData; binary: boolean }> = [];
+  const pending: Array<{ data: RawData; binary: boolean }> = [...received];
   const closeBoth = (code: number, reason: string): void => {
     for (const socket of [client, upstream]) {
       if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);

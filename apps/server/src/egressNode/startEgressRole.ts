@@ -9,6 +9,8 @@ import { wsPipe } from './wsPipe.js';
 
 /** Where SFU nodes connect: the room feed and the commands, over one socket per SFU node. */
 export const INTERNAL_EGRESS_PATH = '/internal/egress';
+/** `GET <path>/:id` (internal token): 204 when this node holds that live stream, recording or media stream, else 404. */
+export const INTERNAL_OUTPUTS_PATH = '/internal/egress/outputs';
 /** The connecting SFU node's own URL, where its rooms' web layout pages and signaling are. */
 export const SFU_ORIGIN_HEADER = 'x-roomcast-sfu-origin';
 
@@ -44,7 +46,10 @@ export async function startEgressRole(config: Config): Promise<EgressRole> {
     notify: { event: (room, type, data) => void rooms.sfuFor(room)?.egressEvent(room, type, data).catch(() => undefined) },
     listen: { host: config.host, port: config.port },
     roomOrigin: (room) => rooms.originFor(room),
-    extraRoutes: (app, egress) => acceptSfuNodes(app, egress, rooms, config.apiSecret),
+    extraRoutes: (app, egress) => {
+      acceptSfuNodes(app, egress, rooms, config.apiSecret);
+      answerWhatItHolds(app, egress, config.apiSecret);
+    },
   });
   // The node's one Redis connection (its webhook queue) also carries its registry entry.
   const redis = node.redis!;
@@ -80,4 +85,25 @@ function acceptSfuNodes(app: FastifyInstance, egress: EgressService, rooms: Comb
       request.log.warn('SFU node disconnected');
     });
   });
+}
+
+/** SFU nodes ask each egress node which one holds an output (a request by id goes there). */
+function answerWhatItHolds(app: FastifyInstance, egress: EgressService, apiSecret: string): void {
+  app.get<{ Params: { id: string } }>(`${INTERNAL_OUTPUTS_PATH}/:id`, { schema: { hide: true } }, async (request, reply) => {
+    if (!isInternalRequest(request.headers.authorization, apiSecret)) return reply.code(401).send();
+    return reply.code(holdsOutput(egress, request.params.id) ? 204 : 404).send();
+  });
+}
+
+function holdsOutput(egress: EgressService, id: string): boolean {
+  if (egress.mediaStreams.get(id)) return true;
+  for (const lookUp of [() => egress.liveStreams.get(id), () => egress.recordings.get(id)]) {
+    try {
+      lookUp();
+      return true;
+    } catch {
+      // Not this kind of output (or not here).
+    }
+  }
+  return false;
 }

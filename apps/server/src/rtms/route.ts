@@ -7,6 +7,9 @@ import { DEFAULT_SEND_QUEUE_LIMITS, type SendQueueLimits } from './SendQueue.js'
 import { RTMS_MEDIA_PATH, RTMS_SIGNALING_PATH, rtmsBaseUrl } from './serverUrls.js';
 import { SignalingSocket } from './SignalingSocket.js';
 
+/** An app that connects but sends no handshake is refused after this (CONNECTION_TIMEOUT). */
+export const RTMS_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 export interface RtmsDeps {
   streams: StreamLookup;
   apps: AppLookup;
@@ -35,7 +38,7 @@ export function registerRtms(app: FastifyInstance, deps: RtmsDeps): void {
     apps: deps.apps,
     keepAliveMs: deps.keepAliveMs ?? 10_000,
     maxMissedKeepAlives: deps.maxMissedKeepAlives ?? 3,
-    handshakeTimeoutMs: deps.handshakeTimeoutMs ?? 10_000,
+    handshakeTimeoutMs: deps.handshakeTimeoutMs ?? RTMS_HANDSHAKE_TIMEOUT_MS,
     messageRate: deps.messageRate ?? { perSecond: 20, burst: 40 },
   };
   const queue = { ...DEFAULT_SEND_QUEUE_LIMITS, ...deps.queue };
