@@ -5,11 +5,14 @@ import { Auth } from '../apps/server/src/auth.js';
 import { type RedisTestServer, startRedisTestServer } from '../apps/server/src/webhooks/redisTestServer.js';
 import { launchBrowser, type TestBrowser } from './support/browser.js';
 import { SLOW, waitConnected } from './support/demoPage.js';
+import { waitFor } from './support/ports.js';
 import { descendantsOf } from './support/processes.js';
+import { type RtmpServer, startRtmpServer } from './support/rtmpServer.js';
 import { killOrphans, type ServerProcess, startServerProcess } from './support/serverProcess.js';
 
 const SECRET = { ROOMCAST_API_KEY: 'failover-key', ROOMCAST_API_SECRET: 'failover-secret-0123456789abcdef' };
 const ROOM = 'failover';
+const KEY = 'failover-key';
 
 /** What a load balancer does for these nodes: each new connection goes to the node it points at now. */
 function balancer(target: () => number): Promise<{ port: number; close(): Promise<void> }> {
@@ -42,14 +45,17 @@ function balancer(target: () => number): Promise<{ port: number; close(): Promis
 type RoomBody = { room: { participants: Array<{ identity: string; producers: unknown[] }> } };
 
 /**
- * Two ROOMCAST_ROLE=sfu nodes (real processes) behind a balancer, a real redis-server, a real
- * Chromium running the client SDK (issue 13, Deliver 7): the node hosting the room is SIGKILLed,
- * and the participant's SDK reconnects through the balancer to the other node, the room's new home.
+ * Two ROOMCAST_ROLE=sfu nodes and an egress node (real processes), a balancer in front of the SFU
+ * nodes, a real redis-server, a real Chromium running the client SDK, nginx-rtmp (issue 13,
+ * Deliver 7): the node hosting the room is SIGKILLed, the participant's SDK reconnects through the
+ * balancer to the other node, the room's new home, and the room's RTMP broadcast comes back with it.
  */
 describe('an SFU node lost under a participant', () => {
   let redis: RedisTestServer;
   let browser: TestBrowser;
   let lb: { port: number; close(): Promise<void> };
+  let rtmp: RtmpServer;
+  let egress: ServerProcess;
   const nodes: ServerProcess[] = [];
   let current = 0;
 
@@ -71,6 +77,16 @@ describe('an SFU node lost under a participant', () => {
 
   beforeAll(async () => {
     redis = await startRedisTestServer();
+    rtmp = await startRtmpServer();
+    egress = await startServerProcess({
+      ...SECRET,
+      ROOMCAST_ROLE: 'egress',
+      NODE_ID: 'egress-1',
+      REDIS_URL: redis.url,
+      EGRESS_ALLOW_PRIVATE_DESTINATIONS: 'true',
+      EGRESS_RTP_MIN_PORT: '47400',
+      EGRESS_RTP_MAX_PORT: '47599',
+    });
     nodes.push(await sfuNode('sfu-a', 0), await sfuNode('sfu-b', 1));
     lb = await balancer(() => Number(new URL(nodes[current]!.url).port));
     browser = await launchBrowser();
@@ -79,22 +95,30 @@ describe('an SFU node lost under a participant', () => {
   afterAll(async () => {
     await browser?.close();
     await lb?.close();
-    for (const node of nodes) {
+    for (const node of [...nodes, ...(egress ? [egress] : [])]) {
       const orphans = descendantsOf(node.pid);
       node.kill();
       await node.exited;
       killOrphans(orphans);
     }
+    await rtmp?.stop();
     await redis?.close();
   });
 
-  it("reconnects the participant's SDK to the room's new home when its node dies", async () => {
+  it("reconnects the participant's SDK to the room's new home when its node dies; the room's broadcast comes back with it", async () => {
     const { token } = await new Auth(SECRET.ROOMCAST_API_KEY, SECRET.ROOMCAST_API_SECRET).mintParticipant(ROOM, { identity: 'alice', name: 'Alice', role: 'participant' });
     const page: Page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${lb.port}/?room=${ROOM}&token=${encodeURIComponent(token)}&autojoin=1`);
     await waitConnected(page);
     const [a, b] = nodes as [ServerProcess, ServerProcess];
     await expect.poll(async () => (await roomOn(a))?.participants.map((p) => [p.identity, p.producers.length]), SLOW).toEqual([['alice', 2]]);
+    const isLive = async () => (await rtmp.liveStreams()).includes(KEY);
+    const started = await a.api(`/v1/rooms/${ROOM}/rtmp_broadcasts`, {
+      method: 'POST',
+      body: { quality: '360p', broadcasts: [{ name: 'main', stream_url: rtmp.appUrl(), stream_key: KEY }] },
+    });
+    expect(started.status, await started.clone().text()).toBe(201);
+    expect(await waitFor(isLive, 20_000)).toBe(true);
 
     const orphans = descendantsOf(a.pid);
     const killedAt = performance.now();
@@ -106,6 +130,18 @@ describe('an SFU node lost under a participant', () => {
     // The same page, never reloaded: its SDK reconnects through the balancer, and B hosts the room now.
     await expect.poll(async () => (await roomOn(b))?.participants.map((p) => [p.identity, p.producers.length]), { timeout: 45_000, interval: 250 }).toEqual([['alice', 2]]);
     console.log(`SFU node killed; the participant was back, publishing, on the other node ${((performance.now() - killedAt) / 1000).toFixed(1)} s later`);
+    // The broadcast went down with its room (the egress node stopped it), and B resumed it from Redis.
+    let down = false;
+    const back = await waitFor(async () => {
+      const live = await isLive();
+      if (!live) down = true;
+      return down && live;
+    }, 20_000);
+    console.log(`SFU node killed; its room's broadcast was publishing again ${((performance.now() - killedAt) / 1000).toFixed(1)} s later, from its new home`);
+    expect(back).toBe(true);
+    const rtmps = async () => ((await (await b.api(`/v1/rooms/${ROOM}`)).json()) as { room: { egress: { rtmps: Array<{ name: string; status: string }> } } }).room.egress.rtmps;
+    await expect.poll(async () => (await rtmps()).map((r) => [r.name, r.status]), { timeout: 10_000 }).toEqual([['main', 'live']]);
+    expect((await b.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' })).status).toBe(200);
     await waitConnected(page);
     await page.close();
   });

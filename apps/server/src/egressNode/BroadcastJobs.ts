@@ -1,7 +1,6 @@
 import type { EgressCommands } from '@roomcast/egress';
 import type { EgressState, Layout, LiveStreamActor, StartRtmpBroadcastsBody } from '@roomcast/protocol';
-
-type Destination = StartRtmpBroadcastsBody['broadcasts'][number];
+import type { BroadcastDestination as Destination, BroadcastJobStore, StoredBroadcastJob } from './BroadcastJobStore.js';
 
 interface RoomJob {
   quality: StartRtmpBroadcastsBody['quality'];
@@ -11,15 +10,60 @@ interface RoomJob {
 }
 
 /**
- * The RTMP broadcasts the SFU asked of an egress process, with their stream keys, kept in the SFU's
- * memory only (never on disk, never in a log): when that process dies, the next one is asked for
- * the same broadcasts again and every destination reconnects (issue 13, Deliver 3). Wraps the
- * commands every broadcast goes through (REST and SDK alike).
+ * The RTMP broadcasts the SFU asked of an egress, with their stream keys, kept in the SFU's memory
+ * (never on disk, never in a log) and, on SFU nodes with Redis, encrypted in a store: when the
+ * egress dies, the next one is asked for the same broadcasts again and every destination
+ * reconnects (issue 13, Deliver 3); when the SFU node dies, the room's next home adopts them
+ * from the store. Wraps the commands every broadcast goes through (REST and SDK alike).
  */
 export class BroadcastJobs implements EgressCommands {
   readonly #rooms = new Map<string, RoomJob>();
+  #store: BroadcastJobStore | undefined;
+  /** Saves run one after another, so the store ends with the last state of each room. */
+  #saving: Promise<void> = Promise.resolve();
+  #onStoreError: (error: unknown) => void = () => undefined;
 
   constructor(readonly inner: EgressCommands) {}
+
+  /** Keeps every room's job in `store` from now on (those already kept are written now). */
+  useStore(store: BroadcastJobStore, onError: (error: unknown) => void): void {
+    this.#store = store;
+    this.#onStoreError = onError;
+    for (const room of this.#rooms.keys()) this.#save(room);
+  }
+
+  /** Rooms with broadcasts kept. */
+  rooms(): string[] {
+    return [...this.#rooms.keys()];
+  }
+
+  /**
+   * Takes over a room's job from the store (its previous home died) unless this node has one;
+   * true when there is one to resume. The caller re-checks the room after this (it may have closed).
+   */
+  async adopt(room: string): Promise<boolean> {
+    if (!this.#store || this.#rooms.has(room)) return false;
+    const stored = await this.#store.load(room);
+    if (!stored || stored.destinations.length === 0 || this.#rooms.has(room)) return false;
+    this.#rooms.set(room, {
+      quality: stored.quality,
+      layout: stored.layout,
+      destinations: new Map(stored.destinations.map((entry) => [entry.destination.name, entry])),
+    });
+    // Its home is this node now (and it alone may remove it).
+    this.#save(room);
+    return true;
+  }
+
+  #save(room: string): void {
+    const store = this.#store;
+    if (!store) return;
+    const job = this.#rooms.get(room);
+    const stored: StoredBroadcastJob | undefined = job && job.destinations.size > 0
+      ? { quality: job.quality, layout: job.layout, destinations: [...job.destinations.values()] }
+      : undefined;
+    this.#saving = this.#saving.then(() => store.save(room, stored)).catch(this.#onStoreError);
+  }
 
   async startBroadcasts(room: string, body: StartRtmpBroadcastsBody, by: LiveStreamActor): Promise<EgressState> {
     const state = await this.inner.startBroadcasts(room, body, by);
@@ -27,25 +71,31 @@ export class BroadcastJobs implements EgressCommands {
     if (body.layout) job.layout = body.layout;
     for (const destination of body.broadcasts) job.destinations.set(destination.name, { destination, by });
     this.#rooms.set(room, job);
+    this.#save(room);
     return state;
   }
 
   async stopBroadcast(room: string, name: string, by: LiveStreamActor): Promise<EgressState> {
     const state = await this.inner.stopBroadcast(room, name, by);
     this.#rooms.get(room)?.destinations.delete(name);
+    this.#save(room);
     return state;
   }
 
   async stopAllBroadcasts(room: string, by: LiveStreamActor): Promise<EgressState> {
     const state = await this.inner.stopAllBroadcasts(room, by);
     this.#rooms.delete(room);
+    this.#save(room);
     return state;
   }
 
   async setLayout(room: string, layout: Layout): Promise<EgressState> {
     const state = await this.inner.setLayout(room, layout);
     const job = this.#rooms.get(room);
-    if (job) job.layout = layout;
+    if (job) {
+      job.layout = layout;
+      this.#save(room);
+    }
     return state;
   }
 
@@ -60,9 +110,15 @@ export class BroadcastJobs implements EgressCommands {
     return this.#rooms.has(room);
   }
 
+  /** Lets go of a room's job here, leaving it in the store (for the room's next home). */
+  release(room: string): void {
+    this.#rooms.delete(room);
+  }
+
   /** The room closed: nothing of it resumes. */
   forgetRoom(room: string): void {
     this.#rooms.delete(room);
+    this.#save(room);
   }
 
   /**
@@ -72,8 +128,10 @@ export class BroadcastJobs implements EgressCommands {
   keepLive(lastStates: ReadonlyMap<string, EgressState>): void {
     for (const [room, job] of this.#rooms) {
       const rtmps = lastStates.get(room)?.rtmps ?? [];
-      for (const info of rtmps) if (info.status === 'failed' || info.status === 'stopped') job.destinations.delete(info.name);
+      const ended = rtmps.filter((info) => info.status === 'failed' || info.status === 'stopped');
+      for (const info of ended) job.destinations.delete(info.name);
       if (job.destinations.size === 0) this.#rooms.delete(room);
+      if (ended.length > 0) this.#save(room);
     }
   }
 

@@ -12,6 +12,7 @@ import { wireAutoStart } from '../rtms/autoStart.js';
 import { rtmsBaseUrl, signalingUrl } from '../rtms/serverUrls.js';
 import type { WebhookSender } from '../webhooks/WebhookSender.js';
 import { BroadcastJobs } from './BroadcastJobs.js';
+import { RedisBroadcastJobStore } from './BroadcastJobStore.js';
 import type { NodeRegistry } from '../cluster/NodeRegistry.js';
 import { childConnector } from './childConnector.js';
 import { EgressPool } from './EgressPool.js';
@@ -95,6 +96,16 @@ export function nodeEgress(config: Config, sfu: Sfu, appLog: { current?: Fastify
     jobs.forgetRoom(room.name);
     orphans.delete(room.name);
   });
+  // A room made here whose previous home died: its broadcasts come back with it.
+  sfu.on('roomCreated', (room) => {
+    jobs.adopt(room.name).then((adopted) => {
+      if (!adopted) return;
+      // Closed while its job was read: it stays in the store for the room's next home.
+      if (sfu.rooms.get(room.name) !== room) return void jobs.release(room.name);
+      log().info({ room: room.name }, 'room taken over from a lost SFU node: resuming its broadcasts');
+      return jobs.resume((name, error) => log().warn({ room: name, err: error }, 'a broadcast of a taken-over room did not resume'), [room.name]);
+    }).catch((error: unknown) => log().warn({ room: room.name, err: error }, 'could not read the room\'s broadcasts from the cluster'));
+  });
   const forwarding: EgressForwarding = {
     upstreamFor: (target) => pool.upstreamFor(target),
     everyUpstream: () => pool.everyUpstream(),
@@ -105,14 +116,27 @@ export function nodeEgress(config: Config, sfu: Sfu, appLog: { current?: Fastify
   return {
     appEgress: { remote: forwarding },
     pool,
-    wire: (webhooks) => {
+    wire: (webhooks, redis) => {
       book.webhooks = webhooks;
       wireRoomWebhooks(sfu, webhooks);
-      return async () => undefined;
+      return keepJobsInRedis(jobs, redis, config, log);
     },
     start: async () => pool.start(),
     close: () => pool.close(),
   };
+}
+
+/** How often an SFU node tells Redis its rooms' broadcasts are still its own (well inside their TTL). */
+const REFRESH_JOBS_MS = 60_000;
+
+/** With Redis: every broadcast job in it, encrypted, refreshed while this node lives; returns what stops the refresh. */
+function keepJobsInRedis(jobs: BroadcastJobs, redis: Redis | undefined, config: Config, log: () => FastifyBaseLogger): () => Promise<void> {
+  if (!redis) return async () => undefined;
+  const store = new RedisBroadcastJobStore(redis, config.apiSecret, config.cluster.nodeId);
+  const warn = (error: unknown): void => log().warn({ err: error }, 'broadcast jobs not saved in the cluster (Redis); they resume here, not on another node');
+  jobs.useStore(store, warn);
+  const timer = setInterval(() => void store.refresh(jobs.rooms()).catch(warn), REFRESH_JOBS_MS);
+  return async () => clearInterval(timer);
 }
 
 /** EGRESS_PROCESS=child: the egress process sends its own webhooks; the SFU sends the rooms'. */
