@@ -11,7 +11,7 @@ const SECRET = 'jobs-secret-0123456789abcdef0123456789';
 const STREAM_KEY = 'live_123456_verysecretstreamkey';
 const BODY: StartRtmpBroadcastsBody = {
   quality: '720p',
-  layout: 'speaker',
+  layout: 'spotlight',
   broadcasts: [{ name: 'youtube', stream_url: 'rtmp://a.rtmp.youtube.com/live2', stream_key: STREAM_KEY }],
 };
 const API = { type: 'api' as const, identity: null };
@@ -61,7 +61,7 @@ describe('broadcast jobs kept in Redis, encrypted (a room taken over by another 
     next.useStore(new RedisBroadcastJobStore(client, SECRET, 'sfu-b'), (error) => errors.push(error));
     expect(await next.adopt('show')).toBe(true);
     await next.resume((_room, error) => errors.push(error), ['show']);
-    expect(calls).toEqual([['startBroadcasts', 'show', { quality: '720p', layout: 'speaker', broadcasts: BODY.broadcasts }]]);
+    expect(calls).toEqual([['startBroadcasts', 'show', { quality: '720p', layout: 'spotlight', broadcasts: BODY.broadcasts }]]);
     await settle();
     expect(await client.hget('roomcast:broadcasts:show', 'home')).toBe('sfu-b');
 
