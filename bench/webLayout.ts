@@ -18,6 +18,7 @@ import { startTestServer } from '../apps/server/src/testServer.js';
 import { startRtmpServer } from '../test/support/rtmpServer.js';
 import { type PageApi, startHeadlessBrowserCompositor, stopBaseline } from './headlessBrowserCompositor.js';
 import { startCpuProfile } from './cpuProfile.js';
+import { deliveredFps } from './deliveredFps.js';
 import { machineInfo } from './machine.js';
 import { classifyWebLayout, WEB_LAYOUT_KINDS, WEB_LAYOUT_NOT_COUNTED } from './processKinds.js';
 import { ProcWindow, sampleDescendants, sampleProcess, type ProcSample } from './procstat.js';
@@ -108,7 +109,7 @@ async function compare(pageUrl: string | undefined, name: string, capture: Captu
   const profiling = env.BENCH_CPU_PROFILE ? await startCpuProfile() : undefined;
   const web = { what: WEB_LAYOUT_WHAT[capture], live: (await rtmp.liveStreams()).includes(`web-${name}`), ...(await measure()) };
   await profiling?.(`bench/results/web-layout-${name}.cpuprofile`);
-  out.web_layout = web;
+  out.web_layout = { ...web, ...(await delivered(rtmp.rtmpUrl(`web-${name}`))) };
   await server.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' });
   await sleep(2000);
   const page: BaselinePage = { url: pageUrl ?? new URL('/layouts/grid.html', server.url).href, grid: pageUrl === undefined, name, server, rtmp };
@@ -119,6 +120,16 @@ async function compare(pageUrl: string | undefined, name: string, capture: Captu
     if (typeof measured.cores === 'number') out[`web_layout_over_${key.replace('headless_browser_compositor', 'baseline')}`] = r3(web.cores / measured.cores);
   }
   return out;
+}
+
+/**
+ * The frame rate at the destination, read after the CPU window (the probe would count in it): a
+ * variant that costs less because it sends fewer pictures is no fair comparison (`short_of_fps`).
+ */
+async function delivered(url: string): Promise<Record<string, unknown>> {
+  const { fps, ...detail } = await deliveredFps(url, 5);
+  const short = fps === undefined || fps < preset.fps * 0.95;
+  return { delivered_fps: fps, delivered: detail, ...(short ? { short_of_fps: `delivers ${fps ?? 'no'} frames a second of ${preset.fps}` } : {}) };
 }
 
 interface BaselinePage {
@@ -143,7 +154,8 @@ async function measureBaseline(page: BaselinePage, variant: Baseline, pulse?: Pu
     // Before the window, so its FFmpeg is not counted: about -91 dB would say no audio reached the sink.
     const level = pulse ? { page_audio_mean_volume_db: await pulse.meanVolumeDb(2) } : {};
     const live = (await page.rtmp.liveStreams()).includes(streamKey);
-    return { what: BASELINE_WHAT[variant], live, ...level, ...(await measure()) };
+    const cores = await measure();
+    return { what: BASELINE_WHAT[variant], live, ...level, ...cores, ...(await delivered(page.rtmp.rtmpUrl(streamKey))) };
   } finally {
     await stopBaseline(baseline);
   }

@@ -8,7 +8,7 @@ import { Auth } from '../auth.js';
 import type { Config } from '../config.js';
 import { type EgressNotifier, wireEgressWebhooks } from '../events.js';
 import { createEgressMetrics } from '../metrics.js';
-import { AssetUploadTickets } from '../routes/assetUploadTickets.js';
+import { AssetUploadTickets, RedisTicketLedger } from '../routes/assetUploadTickets.js';
 import { AppWebhooks } from '../rtms/appWebhooks.js';
 import { wireAutoStart } from '../rtms/autoStart.js';
 import { mediaDroppedFrames } from '../rtms/rtmsMetrics.js';
@@ -74,10 +74,12 @@ export async function startEgressNode(options: EgressNodeOptions): Promise<Egres
   const app = await createBaseApp({ config, logStream: options.logStream, facing: 'internal' });
   appLog.current = app.log;
   registerOps(app, egress, options.cluster ?? (() => 'off'));
-  await registerEgressRoutes(app, { config, auth, egress, assetUploads: new AssetUploadTickets(config.apiSecret) });
+  const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, app.log);
+  // With Redis (egress nodes), a ticket used on one node is used on every node.
+  const assetUploads = new AssetUploadTickets(config.apiSecret, undefined, redis && new RedisTicketLedger(redis));
+  await registerEgressRoutes(app, { config, auth, egress, assetUploads });
   options.extraRoutes?.(app, egress);
 
-  const redis = config.redisUrl === undefined ? undefined : createRedisClient(config.redisUrl, app.log);
   const webhooks = new WebhookSender({ urls: config.webhooks.urls, secret: config.webhooks.secret, log: app.log, redis });
   wireEgressWebhooks(egress, webhooks);
   egress.on('event', (room, type, data) => options.notify.event(room.name, type, data));

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { ASSET_MAX_BYTES, AppError, type AssetUploadTicket } from '@roomcast/protocol';
 
 /** How long a ticket may be used: enough to pick a file and send 2 MB, short enough that a leaked one is soon useless. */
@@ -15,6 +16,42 @@ interface TicketClaims {
   exp: number;
 }
 
+/** Where redeemed tickets are remembered until they expire; `claim` is true only the first time. */
+export interface TicketLedger {
+  claim(nonce: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+/** One process's memory: enough when one process redeems every ticket. */
+export class MemoryTicketLedger implements TicketLedger {
+  readonly #used = new Map<string, number>();
+
+  async claim(nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    for (const [used, exp] of this.#used) if (exp <= now) this.#used.delete(used);
+    if (this.#used.has(nonce)) return false;
+    this.#used.set(nonce, expiresAt);
+    return true;
+  }
+}
+
+/**
+ * Redis (`<prefix>:upload-ticket:<nonce>`, SET NX with the ticket's remaining life): with several
+ * egress nodes, a ticket used on one is used on all. Redis away: no ticket is redeemed (a coded
+ * 503), rather than one that could be redeemed once per node.
+ */
+export class RedisTicketLedger implements TicketLedger {
+  constructor(
+    readonly redis: Redis,
+    readonly prefix = 'roomcast',
+  ) {}
+
+  async claim(nonce: string, expiresAt: number, now: number): Promise<boolean> {
+    const set = await this.redis.set(`${this.prefix}:upload-ticket:${nonce}`, '1', 'PX', Math.max(1, expiresAt - now), 'NX').catch(() => {
+      throw new AppError('cluster_unavailable', 'upload tickets cannot be checked while the cluster registry (Redis) is unreachable; try again shortly');
+    });
+    return set === 'OK';
+  }
+}
+
 /**
  * Short-lived, single-use tickets that let a moderator's browser upload one logo to `POST /v1/assets`
  * without a management token (the browser never holds one). Chosen over sending the image through
@@ -24,10 +61,13 @@ interface TicketClaims {
  */
 export class AssetUploadTickets {
   readonly #key: Buffer;
-  /** Nonces redeemed and not yet expired: a ticket works once. */
-  readonly #used = new Map<string, number>();
 
-  constructor(apiSecret: string, readonly ttlMs = TICKET_TTL_MS) {
+  constructor(
+    apiSecret: string,
+    readonly ttlMs = TICKET_TTL_MS,
+    /** Nonces redeemed and not yet expired: a ticket works once. */
+    readonly ledger: TicketLedger = new MemoryTicketLedger(),
+  ) {
     this.#key = createHmac('sha256', apiSecret).update('roomcast asset upload tickets v1').digest();
   }
 
@@ -47,12 +87,10 @@ export class AssetUploadTickets {
   }
 
   /** Checks and uses up a ticket: 401 when forged, expired or already used. */
-  redeem(token: string, now = Date.now()): { room: string; identity: string } {
+  async redeem(token: string, now = Date.now()): Promise<{ room: string; identity: string }> {
     const claims = this.#verify(token);
     if (!claims || claims.exp <= now) throw new AppError('invalid_token', 'the upload ticket is invalid or expired');
-    this.#forgetExpired(now);
-    if (this.#used.has(claims.nonce)) throw new AppError('invalid_token', 'the upload ticket was already used');
-    this.#used.set(claims.nonce, claims.exp);
+    if (!(await this.ledger.claim(claims.nonce, claims.exp, now))) throw new AppError('invalid_token', 'the upload ticket was already used');
     return { room: claims.room, identity: claims.identity };
   }
 
@@ -72,9 +110,5 @@ export class AssetUploadTickets {
 
   #sign(payload: string): string {
     return createHmac('sha256', this.#key).update(payload).digest('base64url');
-  }
-
-  #forgetExpired(now: number): void {
-    for (const [nonce, exp] of this.#used) if (exp <= now) this.#used.delete(nonce);
   }
 }

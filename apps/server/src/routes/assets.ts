@@ -63,7 +63,7 @@ async function authorize(request: FastifyRequest, auth: Auth, tickets: AssetUplo
   const token = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
   if (token && AssetUploadTickets.isTicket(token)) {
     if (request.method !== 'POST') throw new AppError('forbidden', 'an upload ticket only uploads');
-    const { room, identity } = tickets.redeem(token);
+    const { room, identity } = await tickets.redeem(token);
     request.log.info({ room, identity }, 'asset upload by a moderator');
     return;
   }
