@@ -105,12 +105,17 @@ describe('an SFU node lost under a participant', () => {
     await redis?.close();
   });
 
-  it("reconnects the participant's SDK to the room's new home when its node dies; the room's broadcast comes back with it", async () => {
+  it("reconnects the participant's SDK to the room's new home when its node dies; the room's settings and broadcast come back with it", async () => {
+    const [a, b] = nodes as [ServerProcess, ServerProcess];
+    // The room has settings of its own (at creation, and patched): its next home must keep them.
+    const created = await a.api('/v1/rooms', { method: 'POST', body: { name: ROOM, settings: { limits: { max_participants: 7 } } } });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const patched = await a.api(`/v1/rooms/${ROOM}`, { method: 'PATCH', body: { settings: { media_streams: { participant_requests: 'deny' } } } });
+    expect(patched.status, await patched.clone().text()).toBe(200);
     const { token } = await new Auth(SECRET.ROOMCAST_API_KEY, SECRET.ROOMCAST_API_SECRET).mintParticipant(ROOM, { identity: 'alice', name: 'Alice', role: 'participant' });
     const page: Page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${lb.port}/?room=${ROOM}&token=${encodeURIComponent(token)}&autojoin=1`);
     await waitConnected(page);
-    const [a, b] = nodes as [ServerProcess, ServerProcess];
     await expect.poll(async () => (await roomOn(a))?.participants.map((p) => [p.identity, p.producers.length]), SLOW).toEqual([['alice', 2]]);
     const isLive = async () => (await rtmp.liveStreams()).includes(KEY);
     const started = await a.api(`/v1/rooms/${ROOM}/rtmp_broadcasts`, {
@@ -130,6 +135,9 @@ describe('an SFU node lost under a participant', () => {
     // The same page, never reloaded: its SDK reconnects through the balancer, and B hosts the room now.
     await expect.poll(async () => (await roomOn(b))?.participants.map((p) => [p.identity, p.producers.length]), { timeout: 45_000, interval: 250 }).toEqual([['alice', 2]]);
     console.log(`SFU node killed; the participant was back, publishing, on the other node ${((performance.now() - killedAt) / 1000).toFixed(1)} s later`);
+    // The same room, not a default one: its own settings came back with it.
+    const settings = ((await (await b.api(`/v1/rooms/${ROOM}`)).json()) as { room: { settings: { limits?: { max_participants?: number }; media_streams?: { participant_requests?: string } } } }).room.settings;
+    expect([settings.limits?.max_participants, settings.media_streams?.participant_requests]).toEqual([7, 'deny']);
     // The broadcast went down with its room (the egress node stopped it), and B resumed it from Redis.
     let down = false;
     const back = await waitFor(async () => {

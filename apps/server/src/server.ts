@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { EgressService } from '@roomcast/egress';
 import { Sfu } from '@roomcast/sfu';
 import { buildApp } from './app.js';
@@ -6,7 +7,9 @@ import type { EgressLink } from './egressNode/EgressLink.js';
 import type { EgressPool } from './egressNode/EgressPool.js';
 import { childEgress, type EgressSide, inlineEgress, nodeEgress } from './egressNode/egressSides.js';
 import type { NodeRegistry } from './cluster/NodeRegistry.js';
+import { OwnedRecords } from './cluster/OwnedRecords.js';
 import { RoomHomes } from './cluster/RoomHomes.js';
+import { ROOM_DEFINITION_TTL_MS, RoomDefinitions } from './roomTypes/RoomDefinitions.js';
 import { ClusterStatus } from './cluster/ClusterStatus.js';
 import { type Cluster, startCluster } from './cluster/startCluster.js';
 import { Auth } from './auth.js';
@@ -79,10 +82,12 @@ export async function startServer(config: Config, options: { logStream?: { write
     log: app.log,
   });
   clusterRef.current = cluster;
+  const definitions = homes && redis && keepRoomDefinitions(homes, redis, { config, sfu, roomTypes, log: app.log });
   try {
     await egressSide.start();
   } catch (error) {
     await egressSide.close();
+    definitions?.close();
     await cluster?.close();
     await app.close();
     sfu.close();
@@ -112,10 +117,21 @@ export async function startServer(config: Config, options: { logStream?: { write
         sfu.close();
         await webhooks.close();
         await closeEgressExtras();
+        definitions?.close();
         await cluster?.close();
         redis?.disconnect();
       })()),
   };
+}
+
+/** A room made anew on another SFU node after this one died keeps its type and settings (RoomDefinitions in Redis). */
+function keepRoomDefinitions(
+  homes: RoomHomes, redis: Redis, { config, sfu, roomTypes, log }: { config: Config; sfu: Sfu; roomTypes: RoomTypes; log: FastifyBaseLogger },
+): RoomDefinitions {
+  const records = new OwnedRecords(redis, config.cluster.nodeId, 'room-settings', ROOM_DEFINITION_TTL_MS);
+  const definitions = new RoomDefinitions(records, () => [...sfu.rooms.keys()], log);
+  homes.keepDefinitions(definitions, roomTypes);
+  return definitions;
 }
 
 function createSfu(config: Config, roomTypes: RoomTypes): Promise<Sfu> {

@@ -83,9 +83,12 @@ export class Sfu extends TypedEmitter<SfuEvents> implements RoomDirectory {
     }
   }
 
-  /** The room of that name, created if it does not exist (participants joining an unknown room). */
-  async ensureRoom(name: string): Promise<Room> {
-    return this.rooms.get(name) ?? this.#pending.get(name) ?? this.createRoom(name, { autoCreate: true });
+  /**
+   * The room of that name, created if it does not exist (participants joining an unknown room);
+   * `configure` sets up one it creates (default: `configureRoom`).
+   */
+  async ensureRoom(name: string, configure?: (room: Room) => void): Promise<Room> {
+    return this.rooms.get(name) ?? this.#pending.get(name) ?? this.createRoom(name, { autoCreate: true, configure });
   }
 
   /** An admin's delete: closes the room, and its name may not be auto-created again for a while. */

@@ -1,4 +1,6 @@
-import type { Sfu } from '@roomcast/sfu';
+import type { Room, Sfu } from '@roomcast/sfu';
+import type { RoomDefinitions } from '../roomTypes/RoomDefinitions.js';
+import type { RoomTypes } from '../roomTypes/RoomTypes.js';
 import type { Cluster } from './startCluster.js';
 
 /** Marks a request one SFU node passed to another: never passed on again (no loops). */
@@ -30,6 +32,26 @@ export class RoomHomes {
       );
     });
     sfu.on('roomClosed', (room) => void this.cluster()?.placement.release(room.name).catch(() => undefined));
+  }
+
+  #definitions: { store: RoomDefinitions; roomTypes: RoomTypes } | undefined;
+
+  /** Keeps every room's type and own settings in the cluster from now on (once Redis is there). */
+  keepDefinitions(store: RoomDefinitions, roomTypes: RoomTypes): void {
+    this.#definitions = { store, roomTypes };
+    roomTypes.onDefined = (room, definition) => store.save(room, definition);
+    this.sfu.on('roomClosed', (room) => store.forget(room.name));
+  }
+
+  /**
+   * What makes a room about to be made here the room it was on its lost home (its type and own
+   * settings); undefined when there is nothing to restore, or Redis cannot say (a default room then).
+   */
+  async restorer(room: string): Promise<((made: Room) => void) | undefined> {
+    const definitions = this.#definitions;
+    if (!definitions) return undefined;
+    const definition = await definitions.store.load(room).catch(() => undefined);
+    return definition && definitions.roomTypes.restorer(definition);
   }
 
   /**

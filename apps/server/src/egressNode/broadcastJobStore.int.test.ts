@@ -88,9 +88,9 @@ describe('broadcast jobs kept in Redis, encrypted (a room taken over by another 
     };
     expect(await adopter(SECRET).adopt('never-broadcast')).toBe(false);
     expect(await adopter('another-cluster-secret-0123456789abcdef').adopt('sealed')).toBe(false);
-    const sealed = (await client.hget('roomcast:broadcasts:sealed', 'job'))!;
+    const sealed = (await client.hget('roomcast:broadcasts:sealed', 'value'))!;
     const tampered = `${sealed.slice(0, -3)}${sealed.endsWith('AAA') ? 'BBB' : 'AAA'}`;
-    await client.hset('roomcast:broadcasts:sealed', 'job', tampered);
+    await client.hset('roomcast:broadcasts:sealed', 'value', tampered);
     expect(await adopter(SECRET).adopt('sealed')).toBe(false);
     expect(errors).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { AppError, type Capability, type Role, type RoomSettings } from '@roomcast/protocol';
 import { type ParticipantLimits, ROLE_CAPABILITIES, type Room } from '@roomcast/sfu';
+import type { RoomDefinition } from './RoomDefinitions.js';
 import { BUILT_IN_TYPE, type RoomTypeDefinitions, unknownApps } from './roomTypesFile.js';
 import { builtInSettings, effectiveSettings, mergeSettings, participantLimitsOf } from './settingsMerge.js';
 
@@ -20,6 +21,8 @@ export interface RoomTypesOptions {
 export class RoomTypes {
   readonly #builtIn: RoomSettings;
   readonly #overrides = new WeakMap<Room, RoomSettings>();
+  /** A room's type or own settings were given (created with them, or patched): kept for its next home (RoomDefinitions). */
+  onDefined: ((room: string, definition: RoomDefinition) => void) | undefined;
 
   constructor(
     readonly definitions: RoomTypeDefinitions,
@@ -39,7 +42,20 @@ export class RoomTypes {
     this.#checkApps(settings ?? {});
     const own = settings ?? {};
     const effective = effectiveSettings(this.#builtIn, typeSettings, own);
-    return (room) => this.#apply(room, name, own, effective);
+    const given = type !== undefined || settings !== undefined;
+    return (room) => {
+      this.#apply(room, name, own, effective);
+      if (given) this.onDefined?.(room.name, { type: name, settings: own });
+    };
+  }
+
+  /** What gives a room made anew the definition it had on its lost home; undefined when that no longer applies here (its type is gone). */
+  restorer(definition: RoomDefinition): ((room: Room) => void) | undefined {
+    try {
+      return this.prepare(definition.type, definition.settings);
+    } catch {
+      return undefined;
+    }
   }
 
   /** A room created without a type (a token or the demo for an unknown room): the default type. */
@@ -53,6 +69,7 @@ export class RoomTypes {
     const typeSettings = this.definitions.types.get(room.type) ?? {};
     const own = mergeSettings(this.#overrides.get(room) ?? {}, patch);
     this.#apply(room, room.type, own, effectiveSettings(this.#builtIn, typeSettings, own));
+    this.onDefined?.(room.name, { type: room.type, settings: own });
   }
 
   #apply(room: Room, type: string, own: RoomSettings, effective: RoomSettings): void {

@@ -88,5 +88,7 @@ export function registerSignaling(app: FastifyInstance, deps: SignalingDeps): vo
 
 async function findOrCreateRoom(deps: SignalingDeps, name: string): Promise<Room> {
   if (!deps.roomAutoCreate) return deps.sfu.room(name);
-  return deps.sfu.ensureRoom(name);
+  // A room made anew here after its home died is the same room: its type and settings before anyone joins.
+  const restore = deps.sfu.rooms.has(name) ? undefined : await deps.homes?.restorer(name);
+  return deps.sfu.ensureRoom(name, restore);
 }
