@@ -27,19 +27,25 @@ function readProcStat(): CpuTimes | undefined {
   }
 }
 
+/** Heartbeats a CPU figure spans: one second's sample swings with every burst, five seconds' is what a node can take on. */
+const WINDOW_SAMPLES = 5;
+
 /**
- * Busy cores (0..cores) since the previous call, machine-wide: what an egress node spends is mostly
- * in its children (FFmpeg, mediasoup workers), which the process's own cpuUsage does not count.
- * Without /proc (not Linux), the 1-minute load average stands in.
+ * Busy cores (0..cores) over the last WINDOW_SAMPLES calls (one per heartbeat), machine-wide: what
+ * an egress node spends is mostly in its children (FFmpeg, mediasoup workers), which the process's
+ * own cpuUsage does not count. Without /proc (not Linux), the 1-minute load average stands in.
  */
-export function systemCpuSampler(cores: number = os.availableParallelism()): () => number {
-  let last = readProcStat();
+export function systemCpuSampler(cores: number = os.availableParallelism(), windowSamples = WINDOW_SAMPLES): () => number {
+  const readings: CpuTimes[] = [];
+  const first = readProcStat();
+  if (first) readings.push(first);
   return () => {
     const now = readProcStat();
-    const previous = last;
-    last = now;
-    if (!now || !previous || now.total <= previous.total) return Math.min(cores, os.loadavg()[0] ?? 0);
-    const busyShare = (now.busy - previous.busy) / (now.total - previous.total);
+    const oldest = readings[0];
+    if (now) readings.push(now);
+    if (readings.length > windowSamples + 1) readings.shift();
+    if (!now || !oldest || now.total <= oldest.total) return Math.min(cores, os.loadavg()[0] ?? 0);
+    const busyShare = (now.busy - oldest.busy) / (now.total - oldest.total);
     return Math.min(cores, Math.max(0, busyShare * cores));
   };
 }

@@ -21,8 +21,10 @@ describe('pickEgressNode', () => {
     expect(pickEgressNode([node('sfu', 'sfu', 0, 8), node('all', 'all', 1, 2)]).id).toBe('all');
   });
 
-  it('spreads composites over the nodes with free cores, whatever their CPU sample says', () => {
-    expect(pickEgressNode([node('a', 'egress', 0.2, 2, 1), node('b', 'egress', 1.2, 2, 0)]).id).toBe('b');
+  it('spreads composites over the nodes about as roomy as the roomiest, whatever the noise in their CPU samples', () => {
+    expect(pickEgressNode([node('a', 'egress', 0.2, 2, 1), node('b', 'egress', 0.6, 2, 0)]).id).toBe('b');
+    // Two nodes on one busy machine: samples 1.9 and 1.5 of the same load.
+    expect(pickEgressNode([node('a', 'egress', 1.5, 2, 1), node('b', 'egress', 1.9, 2, 0)]).id).toBe('b');
     // Per core: 2 on 8 cores is lighter than 1 on 2.
     expect(pickEgressNode([node('small', 'egress', 0, 2, 1), node('big', 'egress', 0, 8, 2)]).id).toBe('big');
   });
@@ -33,7 +35,7 @@ describe('pickEgressNode', () => {
     expect(pickEgressNode(nodes, new Map([['a', 1]])).id).toBe('b');
   });
 
-  it('passes over a node short of free cores while another has them, and takes the roomiest when none has', () => {
+  it('passes over a node with clearly fewer idle cores, however few composites it has', () => {
     expect(pickEgressNode([node('full', 'egress', 1.8, 2, 0), node('other', 'egress', 1, 2, 3)]).id).toBe('other');
     expect(pickEgressNode([node('a', 'egress', 1.9, 2, 0), node('b', 'egress', 1.7, 2, 0)]).id).toBe('b');
   });

@@ -33,26 +33,26 @@ export function canEgress(node: NodeInfo): boolean {
   return node.role === 'egress' || node.role === 'all';
 }
 
-/** Free cores a node needs to take a composite at once; one short of them takes one only when all are. */
-export const MIN_FREE_CORES = 0.5;
+/** Nodes this close to the roomiest in idle cores count as just as roomy (a CPU figure is a noisy sample). */
+export const CPU_NOISE_CORES = 0.5;
 /** What a composite placed since the node's last heartbeat is reckoned to cost until its load shows it. */
 export const PENDING_COMPOSITE_CORES = 0.5;
 
 /**
  * Where a new egress job goes (issue 13, Deliver 4), as LiveKit's egress does: a CPU gate, then
- * spread. Among the egress-capable nodes with at least MIN_FREE_CORES idle (all of them when none
- * has), the fewest composites per core, then the most idle cores, then by id (so every node picks
- * the same one from the same view). Composites before CPU: a node's CPU figure is one sample of
- * its machine, noisy (and the same for nodes that share one), while each composite is a known
- * unit of work. `pending` counts composites placed on a node that its heartbeat does not show yet.
+ * spread. Among the egress-capable nodes whose idle cores are within CPU_NOISE_CORES of the
+ * roomiest one's, the fewest composites per core, then the most idle cores, then by id (so every
+ * node picks the same one from the same view). Composites decide among those: each is a known unit
+ * of work, while a node's CPU figure is a sample of its machine (the same machine, for nodes that
+ * share one). `pending` counts composites placed on a node that its heartbeat does not show yet.
  */
 export function pickEgressNode(nodes: Iterable<NodeInfo>, pending: ReadonlyMap<string, number> = new Map()): NodeInfo {
   const waiting = (n: NodeInfo): number => pending.get(n.id) ?? 0;
   const free = (n: NodeInfo): number => n.load.cores - n.load.cpu - waiting(n) * PENDING_COMPOSITE_CORES;
   const perCore = (n: NodeInfo): number => (n.load.composites + waiting(n)) / n.load.cores;
   const capable = [...nodes].filter(canEgress);
-  const roomy = capable.filter((n) => free(n) >= MIN_FREE_CORES);
-  const candidates = (roomy.length > 0 ? roomy : capable).sort(
+  const roomiest = Math.max(...capable.map(free));
+  const candidates = capable.filter((n) => free(n) >= roomiest - CPU_NOISE_CORES).sort(
     (a, b) => perCore(a) - perCore(b) || free(b) - free(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   const best = candidates[0];

@@ -104,6 +104,7 @@ export class BroadcastJobs implements EgressCommands {
   startMediaStream: EgressCommands['startMediaStream'] = (...args) => this.inner.startMediaStream(...args);
   controlMediaStream: EgressCommands['controlMediaStream'] = (...args) => this.inner.controlMediaStream(...args);
   setMediaConsent: EgressCommands['setMediaConsent'] = (...args) => this.inner.setMediaConsent(...args);
+  adoptLiveStream: EgressCommands['adoptLiveStream'] = (...args) => this.inner.adoptLiveStream(...args);
 
   /** Whether the room has broadcasts to resume. */
   has(room: string): boolean {

@@ -88,6 +88,15 @@ export const AUDIO_DELAY_MS = 80;
 export const WEB_PAGE_AUDIO_LAG_MS = 40;
 /** Frames are stamped by count, not by arrival, so 10 ms of pacing jitter is harmless (and half the wake-ups of 5). */
 const TICK_MS = 10;
+/**
+ * The tick while no picture is drawn (every encoder grabs a web layout's page itself): only sound
+ * is due, and FFmpeg stamps it by sample count, so writing 40 ms of it at a time (two chunks)
+ * changes no timestamp, only how often Node and the encoder wake: 25 times a second instead of
+ * 100 (and 25 audio writes instead of 50). The MediaClock keeps counting frames meanwhile, so
+ * pictures start again in step as soon as one must be drawn; the tick is 10 ms again from then.
+ * Measured with bench:web-layout on the still page: see bench/README.md ("Web layout").
+ */
+export const AUDIO_ONLY_TICK_MS = 40;
 
 /**
  * Mixes a room: follows its participants, decodes each shown track at its tile size, draws the
@@ -109,6 +118,7 @@ export class Compositor {
   #tiles: Array<Tile<SubjectSource>> = [];
   #clock: MediaClock | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #tickMs = 0;
   #relayoutScheduled = false;
   #lastLayers: Layer[] = [];
   #inputsEnabled = false;
@@ -154,7 +164,6 @@ export class Compositor {
     this.#watchRoom();
     this.#relayout();
     this.#clock = new MediaClock(this.options.preset.fps, SAMPLE_RATE);
-    this.#timer = setInterval(() => this.#tick(), TICK_MS);
     this.#tick();
     void inputsReady
       .catch(() => undefined)
@@ -244,6 +253,16 @@ export class Compositor {
     }
     const samples = clock.samplesDue(AUDIO_CHUNK);
     if (samples > 0) this.sink.writeAudio(this.#audioLag.process(this.#mixer.mix(samples)));
+    this.#followTickCadence();
+  }
+
+  /** 10 ms while pictures are drawn, AUDIO_ONLY_TICK_MS while every encoder grabs its own. */
+  #followTickCadence(): void {
+    const tickMs = this.sink.wantsVideo === false ? AUDIO_ONLY_TICK_MS : TICK_MS;
+    if (tickMs === this.#tickMs || this.#stopped) return;
+    clearInterval(this.#timer);
+    this.#tickMs = tickMs;
+    this.#timer = setInterval(() => this.#tick(), tickMs);
   }
 
   /** A `web` layout with nothing drawn over its page: the encoders grab the page's display (videoSourceFor). */

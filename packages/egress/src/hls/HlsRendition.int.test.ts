@@ -81,7 +81,7 @@ describe('LL-HLS rendition of a live FLV (real FFmpeg)', () => {
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'hls-int-'));
-    await Promise.all(['live', 'rec', 'dies', 'resumed'].map((d) => import('node:fs/promises').then((fs) => fs.mkdir(join(root, d)))));
+    await Promise.all(['live', 'rec', 'dies', 'resumed', 'continued'].map((d) => import('node:fs/promises').then((fs) => fs.mkdir(join(root, d)))));
     source = (await startFeed(fanout)).source;
   });
 
@@ -199,6 +199,31 @@ describe('LL-HLS rendition of a live FLV (real FFmpeg)', () => {
     expect(dies.state).toBe('failed');
     await dies.stop();
     expect(ffmpegChildren().filter((c) => c.argv.includes('-frag_duration'))).toEqual([]);
+  });
+
+  it("continues a run lost with another egress node: nothing of it here, every number past what 60 s of it could reach, after a discontinuity", async () => {
+    const dir = join(root, 'continued');
+    const continued = await start(dir, { keepAll: true, continueAfterS: 60 });
+    await new Promise<void>((resolve) => continued.once('firstPart', resolve));
+    const edge = continued.edge()!.msn;
+    expect(await continued.waitFor(edge + 1, undefined, 15_000)).toBe(true);
+    const text = continued.playlist();
+    expect(checkLlHls(text)).toEqual([]);
+    // 60 s of 2 s segments is at most 30 of them, of 1/3 s parts at most 180.
+    const sequence = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)![1]);
+    expect(sequence).toBeGreaterThan(30);
+    expect(Number(/#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(text)![1])).toBeGreaterThan(30);
+    expect(Math.min(...[...text.matchAll(/part(\d+)\.m4s/g)].map((m) => Number(m[1])))).toBeGreaterThan(180);
+    // Its first segment follows a discontinuity, with an init segment no earlier run could have named.
+    expect(text).toMatch(/^#EXT-X-MAP:URI="init\d+\.mp4"\n#EXT-X-DISCONTINUITY\n/m);
+    expect(text).not.toContain('URI="init.mp4"');
+    // Its media time goes on from 60 s (a player's timeline never runs backwards).
+    const first = text.match(/^seg\d+\.m4s$/m)![0];
+    const init = /#EXT-X-MAP:URI="(init\d+\.mp4)"/.exec(text)![1]!;
+    const joined = join(root, 'continued-first.mp4');
+    await writeFile(joined, Buffer.concat([await readFile(join(dir, init)), await readFile(join(dir, first))]));
+    const { stdout } = await run(ffprobePath(), ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=dts_time', '-read_intervals', '%+#1', '-of', 'csv=p=0', joined], { timeout: 15_000 });
+    expect(Number(stdout.trim().split('\n')[0])).toBeGreaterThanOrEqual(60);
   });
 
   it('resumes in a new run after its process died: earlier segments still served, a discontinuity, timestamps that go on, one MP4', async () => {

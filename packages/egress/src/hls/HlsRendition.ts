@@ -4,7 +4,7 @@ import type { EgressLog } from '../destinations/DestinationPolicy.js';
 import type { FlvFanout } from '../fanout/FlvFanout.js';
 import { describeFfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
 import { HlsTimeline, type PartInput, type Segment } from './HlsTimeline.js';
-import { loadResumeState, type ResumeState, TIMELINE_STATE_NAME } from './renditionResume.js';
+import { continuationState, loadResumeState, type ResumeState, TIMELINE_STATE_NAME } from './renditionResume.js';
 import type { MasterVariant } from './masterPlaylist.js';
 import { mediaPlaylist } from './mediaPlaylist.js';
 import { parseMediaName, partName, PLAYLIST_NAME, segmentName } from './names.js';
@@ -36,6 +36,12 @@ export interface HlsRenditionOptions {
    * earlier run's state there, it starts afresh.
    */
   resume?: boolean;
+  /**
+   * Go on from a run of this rendition on another egress node, lost with it (issue 13): nothing of
+   * it is here, so this run numbers its segments, parts and init past anything that run could have
+   * reached in this many seconds, after EXT-X-DISCONTINUITY, its media time going on from there.
+   */
+  continueAfterS?: number;
 }
 
 // A type, not an interface: only its own two keys (an interface would need an index signature,
@@ -62,6 +68,8 @@ const MAX_PENDING_PARTS = 30;
 
 type State = 'running' | 'stopping' | 'stopped' | 'failed';
 
+const RENDITION_DEFAULTS = { partTargetS: 0.333, segmentTargetS: 2, windowSegments: 6, keepAll: false };
+
 /**
  * One LL-HLS rendition of an encode: an FFmpeg copy-remux fed from the FLV fan-out writes
  * fragmented MP4; each moof+mdat becomes a part file, each run of parts from a keyframe a segment
@@ -69,7 +77,7 @@ type State = 'running' | 'stopping' | 'stopped' | 'failed';
  * `waitFor`. The owner must call stop(); a remux that dies or a disk that refuses emits `failed`.
  */
 export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
-  readonly options: Required<Omit<HlsRenditionOptions, 'log' | 'resume'>> & Pick<HlsRenditionOptions, 'log'>;
+  readonly options: Required<Omit<HlsRenditionOptions, 'log' | 'resume' | 'continueAfterS'>> & Pick<HlsRenditionOptions, 'log'>;
   readonly timing: HlsPartTiming;
   readonly #timeline: HlsTimeline;
   readonly #files: RenditionFiles;
@@ -93,8 +101,8 @@ export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
 
   private constructor(options: HlsRenditionOptions, resumed: ResumeState | undefined) {
     super();
-    const { resume: _resume, ...rest } = options;
-    this.options = { partTargetS: 0.333, segmentTargetS: 2, windowSegments: 6, keepAll: false, ...rest };
+    const { resume: _resume, continueAfterS: _continueAfterS, ...rest } = options;
+    this.options = { ...RENDITION_DEFAULTS, ...rest };
     this.timing = hlsPartTiming(this.options.partTargetS, this.options.frameRate);
     const { segmentTargetS, windowSegments, keepAll } = this.options;
     this.#timeline = new HlsTimeline({ segmentTargetS, partTargetS: this.timing.partTargetS, windowSegments, keepAll }, resumed?.snapshot);
@@ -105,7 +113,9 @@ export class HlsRendition extends TypedEmitter<HlsRenditionEvents> {
 
   /** Spawns the remux and subscribes it to the fan-out; rejects if FFmpeg cannot start. */
   static async start(source: FlvFanout, options: HlsRenditionOptions): Promise<HlsRendition> {
-    const resumed = options.resume ? await loadResumeState(options.dir) : undefined;
+    const resumed = options.resume
+      ? await loadResumeState(options.dir)
+      : options.continueAfterS === undefined ? undefined : continuationState(options.continueAfterS, { ...RENDITION_DEFAULTS, ...options });
     const rendition = new HlsRendition(options, resumed);
     // A resumed run's media time goes on from the earlier run's end: a recording's timestamps only grow.
     const args = hlsRemuxArgs(rendition.timing, resumed?.snapshot.mediaEndS ?? 0);

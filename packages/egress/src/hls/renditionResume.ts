@@ -54,3 +54,31 @@ export async function loadResumeState(dir: string): Promise<ResumeState | undefi
   return { snapshot, kept: [...kept] };
 }
 
+
+/**
+ * A start for a rendition whose earlier run was on an egress node that was lost (its files with
+ * it): no segment to list, and every number past what that run could have reached in `elapsedS`
+ * (it wrote at most one segment per target duration and one part per part target), so nothing a
+ * player or a cache holds from it is ever named again: segments, parts, the init segment (named
+ * by run), the discontinuity sequence; its media time goes on from `elapsedS` (never backwards).
+ */
+export function continuationState(elapsedS: number, timing: { segmentTargetS: number; partTargetS: number }): ResumeState {
+  const past = Math.max(0, elapsedS);
+  const nextMsn = Math.ceil(past / timing.segmentTargetS) + CONTINUATION_MARGIN;
+  return {
+    snapshot: {
+      segments: [],
+      nextMsn,
+      nextPartIndex: Math.ceil(past / timing.partTargetS) + CONTINUATION_MARGIN,
+      // Each discontinuity of that run needed a segment of its own: never more than its segments.
+      discontinuitySequence: nextMsn,
+      longestS: timing.segmentTargetS,
+      mediaEndS: past,
+      run: nextMsn,
+    },
+    kept: [],
+  };
+}
+
+/** Numbers skipped past the estimate (a run that started a little before its record said). */
+const CONTINUATION_MARGIN = 8;

@@ -11,8 +11,11 @@ export interface LiveStreamSpec {
   /** The directory it owns: one subdirectory per rendition. */
   dir: string;
   playbackUrl: string;
-  /** An earlier egress process's live stream going on (issue 13): its creation and start are that one's. */
-  resumed?: { createdAt: Date; startedAt: Date | null };
+  /**
+   * An earlier egress process's live stream going on (issue 13): its creation and start are that
+   * one's. `elsewhere`: it ran on an egress node that was lost, so none of its files are here.
+   */
+  resumed?: { createdAt: Date; startedAt: Date | null; elsewhere?: boolean };
   /** Signs a URL handed out (HLS_SIGNED_URLS) afresh on every read, so each one lasts its full TTL. */
   signUrl: (url: string) => string;
 }
@@ -62,6 +65,13 @@ export class LiveStream {
 
   get resumed(): boolean {
     return this.spec.resumed !== undefined;
+  }
+
+  /** How its renditions go on: from the files here (a restarted process), or past a lost node's run (seconds since it was created). */
+  renditionResume(now = Date.now()): { resume?: boolean; continueAfterS?: number } {
+    const resumed = this.spec.resumed;
+    if (!resumed) return {};
+    return resumed.elsewhere ? { continueAfterS: (now - resumed.createdAt.getTime()) / 1000 } : { resume: true };
   }
 
   get id(): string {

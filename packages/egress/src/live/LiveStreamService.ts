@@ -165,22 +165,55 @@ export class LiveStreamService {
   async #resume(record: StoredLiveStream): Promise<void> {
     const room = openRoom(this.options.host, record.room);
     if (!room) return;
+    const stream = this.#resumed(record, room, false);
+    if (stream.recorded) await this.options.recordings?.resume(stream.id);
+    await this.#reopen(stream, record).catch((error: unknown) => this.#end(stream, { status: 'failed', reason: resumeFailure(error) }));
+    if (!room.closed) this.options.host.publish(room);
+  }
+
+  /**
+   * Goes on with a live stream of an egress node that was lost (issue 13, asked by the room's SFU
+   * node): same id, playback URL and starter; none of its files are here, so its renditions go on
+   * past its segments after a discontinuity, and its recording keeps what is made from now on.
+   */
+  async adopt(roomName: string, record: StoredLiveStream): Promise<LiveStreamInfo> {
+    if (record.room !== roomName) throw new AppError('bad_request', `live stream ${record.id} is not of room ${roomName}`);
+    if (this.#streams.has(record.id)) throw new AppError('conflict', `live stream ${record.id} already runs here`);
+    const room = this.options.host.room(roomName);
+    const stream = this.#resumed(record, room, true);
+    await beginRecording(this.options.recordings, stream);
+    try {
+      await this.#reopen(stream, record);
+    } catch (error) {
+      // As if never adopted: the SFU node reports the live stream failed, with the lost node.
+      await this.#abandon(stream);
+      if (!stream.ending) await discardRecording(this.options.recordings, stream);
+      throw error;
+    }
+    this.options.host.publish(room);
+    return stream.info();
+  }
+
+  #resumed(record: StoredLiveStream, room: RoomView, elsewhere: boolean): LiveStream {
     const recording = { hls_vod: record.recording.hls_vod, mp4: record.recording.mp4 };
     const stream = new LiveStream({
       ...liveStreamSpec(this.options, { id: record.id, name: record.name, room, recording, startedBy: record.started_by }),
-      resumed: { createdAt: new Date(record.created_at), startedAt: record.started_at ? new Date(record.started_at) : null },
+      resumed: { createdAt: new Date(record.created_at), startedAt: record.started_at ? new Date(record.started_at) : null, elsewhere },
     });
     stream.layout = record.layout;
-    if (stream.recorded) await this.options.recordings?.resume(stream.id);
+    return stream;
+  }
+
+  /** Registers a resumed stream and opens its renditions as the record had them. */
+  async #reopen(stream: LiveStream, record: StoredLiveStream): Promise<void> {
     this.#register(stream);
-    const quality = record.renditions[0];
-    const opened = this.#open(stream, { name: record.name, quality, renditions: record.renditions, layout: record.layout, recording });
+    const recording = { hls_vod: record.recording.hls_vod, mp4: record.recording.mp4 };
+    const opened = this.#open(stream, { name: record.name, quality: record.renditions[0], renditions: record.renditions, layout: record.layout, recording });
     stream.opening = opened.then(
       () => undefined,
       () => undefined,
     );
-    await opened.catch((error: unknown) => this.#end(stream, { status: 'failed', reason: resumeFailure(error) }));
-    if (!room.closed) this.options.host.publish(room);
+    await opened;
   }
 
   /** Its recording was deleted: an ended live stream goes with it (record and history). */
@@ -237,7 +270,7 @@ export class LiveStreamService {
     if (stream.ending || composite.stopped) return;
     const lease = await composite.encodeFor(quality);
     if (!(await ladder.keep(lease)) || stream.ending) return;
-    const options = { ...renditionOptions(quality, dir, stream.recorded), log: this.options.log, resume: stream.resumed };
+    const options = { ...renditionOptions(quality, dir, stream.recorded), log: this.options.log, ...stream.renditionResume() };
     const rendition = await this.options.hls.start(lease.fanout, options);
     if (!(await ladder.add(quality, rendition))) return;
     rendition.on('firstPart', () => {

@@ -9,6 +9,7 @@ import type {
   StartRtmpBroadcastsBody,
 } from '@roomcast/protocol';
 import type { EgressService } from '../EgressService.js';
+import type { StoredLiveStream } from '../live/LiveStreamRecords.js';
 import type { MediaAppGrant, MediaStreamStarter } from '../media/MediaStreamService.js';
 
 export type MediaStreamAction = 'pause' | 'resume' | 'stop';
@@ -29,6 +30,8 @@ export interface EgressCommands {
   /** A media stream of that room; `not_found` for any other. */
   controlMediaStream(room: string, id: string, action: MediaStreamAction): Promise<MediaStreamInfo>;
   setMediaConsent(room: string, participantId: string, paused: boolean): Promise<void>;
+  /** Goes on with a live stream of an egress node that was lost (the room's SFU node kept its record). */
+  adoptLiveStream(room: string, record: StoredLiveStream): Promise<LiveStreamInfo>;
 }
 
 /** The commands served by an EgressService in this process. */
@@ -52,5 +55,6 @@ export function localEgressCommands(egress: EgressService): EgressCommands {
       return streams.stop(id, 'stopped_by_moderator');
     },
     setMediaConsent: async (room, participantId, paused) => streams.setParticipantPaused(room, participantId, paused),
+    adoptLiveStream: (room, record) => egress.liveStreams.adopt(room, record),
   };
 }

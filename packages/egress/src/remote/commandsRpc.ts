@@ -13,7 +13,7 @@ interface WireError {
 
 const NAMES: ReadonlyArray<keyof EgressCommands> = [
   'startBroadcasts', 'stopBroadcast', 'stopAllBroadcasts', 'setLayout', 'startLiveStream', 'stopLiveStream',
-  'startMediaStream', 'controlMediaStream', 'setMediaConsent',
+  'startMediaStream', 'controlMediaStream', 'setMediaConsent', 'adoptLiveStream',
 ];
 
 type Call = (...args: unknown[]) => Promise<unknown>;
