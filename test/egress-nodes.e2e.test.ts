@@ -214,7 +214,7 @@ describe('egress on its own nodes, found through Redis', () => {
     }
   });
 
-  it("an app's media stream asked of another SFU node runs on the room's egress node; the app dials that SFU node and gets the audio", async () => {
+  it("an app's media stream asked of another SFU node runs on the room's egress node; the app dials that SFU node and gets the audio; the node's loss moves it, paused still, and the app's client reconnects to it", async () => {
     // The node lost in the first test is back (a restart under the same id): two to choose from again.
     for (const [id, block] of [['egress-a', 0], ['egress-b', 1]] as const) {
       const exited = await Promise.race([nodes.get(id)!.exited.then(() => true), sleep(10).then(() => false)]);
@@ -227,13 +227,37 @@ describe('egress on its own nodes, found through Redis', () => {
       const response = await other.api('/v1/rooms/second/media_streams', { method: 'POST', body: { app: APP.id, audio: { sample_rate: 16000 } } });
       expect(response.status, await response.clone().text()).toBe(201);
       const stream = (await response.json()) as MediaStreamInfo;
-      expect(['egress-a', 'egress-b']).toContain(nodeOf('second'));
+      const home = nodeOf('second');
+      expect(['egress-a', 'egress-b']).toContain(home);
       // sfu-2 knows nothing of the room: the handshake's stream id finds the node that runs it.
       const frames: AudioData[] = [];
+      let reconnectedAt: number | undefined;
       client.on('audio', (frame) => frames.push(frame));
-      await client.connect({ serverUrl: `${other.url.replace('http', 'ws')}/rtms/signaling`, roomId: 'second', streamId: stream.id, clientId: APP.client_id, clientSecret: APP.client_secret, reconnect: false, mediaTypes: ['audio'] });
+      client.on('reconnected', () => (reconnectedAt = performance.now()));
+      await client.connect({
+        serverUrl: `${other.url.replace('http', 'ws')}/rtms/signaling`, roomId: 'second', streamId: stream.id, clientId: APP.client_id, clientSecret: APP.client_secret,
+        mediaTypes: ['audio'], reconnect: { windowMs: 30_000, initialDelayMs: 200, maxDelayMs: 1000 },
+      });
       expect(await waitFor(() => frames.length > 20, 15_000)).toBe(true);
       expect(frames[0]!.userName).toBe('Dave');
+      const streamState = async () => ((await (await other.api(`/v1/media_streams/${stream.id}`)).json()) as MediaStreamInfo).state;
+      expect((await other.api(`/v1/media_streams/${stream.id}/pause`, { method: 'POST' })).status).toBe(200);
+
+      const killed = nodes.get(home!)!;
+      const orphans = descendantsOf(killed.pid);
+      const killedAt = performance.now();
+      process.kill(killed.pid, 'SIGKILL');
+      expect(await waitFor(() => reconnectedAt !== undefined, 20_000)).toBe(true);
+      killOrphans(orphans);
+      console.log(`egress node ${home} SIGKILLed: the app's client was back on its media stream, on ${nodeOf('second')}, ${((reconnectedAt! - killedAt) / 1000).toFixed(1)} s later`);
+      expect(nodeOf('second')).not.toBe(home);
+      // The same stream, paused as it was: no audio until the API resumes it.
+      expect(await streamState()).toBe('PAUSED');
+      const heard = frames.length;
+      await sleep(1500);
+      expect(frames.length).toBe(heard);
+      expect((await other.api(`/v1/media_streams/${stream.id}/resume`, { method: 'POST' })).status).toBe(200);
+      expect(await waitFor(() => frames.length > heard + 20, 15_000)).toBe(true);
       expect((await other.api(`/v1/media_streams/${stream.id}/stop`, { method: 'POST' })).status).toBe(200);
     } finally {
       await client.close();

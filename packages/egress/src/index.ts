@@ -13,6 +13,7 @@ export { AssetStore, type AssetStoreOptions, type StoredAsset } from './assets/A
 export { S3Uploader, STORAGE_FAILURES, type S3UploaderOptions, type UploadOutcome } from './recordings/S3Uploader.js';
 export { LiveStreamService, type LivePlayback } from './live/LiveStreamService.js';
 export type { StoredLiveStream } from './live/LiveStreamRecords.js';
+export type { MediaStreamRecord } from './media/mediaStreamRecords.js';
 export type { LiveRendition } from './live/LiveRendition.js';
 export { HlsRendition, HLS_FAILURES, type HlsRenditionOptions, type HlsRenditionEvents } from './hls/HlsRendition.js';
 export { masterPlaylist, type MasterVariant } from './hls/masterPlaylist.js';

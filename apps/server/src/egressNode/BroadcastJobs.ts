@@ -105,6 +105,7 @@ export class BroadcastJobs implements EgressCommands {
   controlMediaStream: EgressCommands['controlMediaStream'] = (...args) => this.inner.controlMediaStream(...args);
   setMediaConsent: EgressCommands['setMediaConsent'] = (...args) => this.inner.setMediaConsent(...args);
   adoptLiveStream: EgressCommands['adoptLiveStream'] = (...args) => this.inner.adoptLiveStream(...args);
+  adoptMediaStream: EgressCommands['adoptMediaStream'] = (...args) => this.inner.adoptMediaStream(...args);
 
   /** Whether the room has broadcasts to resume. */
   has(room: string): boolean {

@@ -11,7 +11,7 @@ import { nodeConnector } from './nodeConnector.js';
 import { INTERNAL_OUTPUTS_PATH } from './startEgressRole.js';
 
 /** Commands that start a job: a room without an egress node gets one (placement) before them. */
-const STARTS = new Set<keyof EgressCommands>(['startBroadcasts', 'startLiveStream', 'startMediaStream', 'adoptLiveStream']);
+const STARTS = new Set<keyof EgressCommands>(['startBroadcasts', 'startLiveStream', 'startMediaStream', 'adoptLiveStream', 'adoptMediaStream']);
 /** A placement counts as pending on its node until its heartbeats can show the composite. */
 const PENDING_MS = 3_000;
 /** Output ids remembered with their node (live streams, media streams, recordings); the oldest go first. */

@@ -11,7 +11,7 @@ import { RedisBroadcastJobStore } from './BroadcastJobStore.js';
 import { EgressPool } from './EgressPool.js';
 import { type EgressSide, onEgressLost } from './egressSides.js';
 import type { EgressForwarding } from './forwardToEgress.js';
-import { LostRoomOutputs } from './LostRoomOutputs.js';
+import { LostRoomOutputs, MediaConsents } from './LostRoomOutputs.js';
 
 /** Why a live stream ended with the egress node that ran it (users see this phrase). */
 export const EGRESS_NODE_LOST = 'the egress node running it was lost';
@@ -22,7 +22,7 @@ const REFRESH_JOBS_MS = 60_000;
  * ROOMCAST_ROLE=sfu: the egress runs on the egress nodes of the registry, each room on one of them
  * (EgressPool); they send their own webhooks. RTMP broadcasts are kept here (BroadcastJobs, and in
  * Redis for the room's next home); a lost node's rooms are placed again, their broadcasts resumed
- * and their live streams continued there (LostRoomOutputs).
+ * and their live streams and apps' media streams continued there (LostRoomOutputs).
  */
 export function nodeEgress(config: Config, sfu: Sfu, appLog: { current?: FastifyBaseLogger }, registry: () => NodeRegistry | undefined): EgressSide {
   const notify = egressNotifier(sfu);
@@ -46,8 +46,9 @@ export function nodeEgress(config: Config, sfu: Sfu, appLog: { current?: Fastify
     },
     onServing: () => lostOutputs.resume(),
   });
-  const jobs = new BroadcastJobs(pool.commands);
-  const lostOutputs = new LostRoomOutputs({ sfu, jobs, commands: pool.commands, serving: () => pool.serving, failLiveStream, warn: (details, message) => log().warn(details, message) });
+  const consents = new MediaConsents(sfu);
+  const jobs = new BroadcastJobs(consents.note(pool.commands));
+  const lostOutputs = new LostRoomOutputs({ sfu, jobs, consents, commands: pool.commands, serving: () => pool.serving, failLiveStream, warn: (details, message) => log().warn(details, message) });
   sfu.on('roomClosed', (room) => jobs.forgetRoom(room.name));
   resumeTakenOverRooms(sfu, jobs, log);
   const forwarding: EgressForwarding = {

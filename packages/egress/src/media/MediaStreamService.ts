@@ -14,7 +14,7 @@ import { RoomTranscriber } from './RoomTranscriber.js';
 import { mediaStreamSettings } from './mediaStreamRequest.js';
 import { StreamFeeds } from './StreamFeeds.js';
 import type { JsonRecords } from '../records/JsonRecords.js';
-import type { MediaStreamRecord } from './mediaStreamRecords.js';
+import { type MediaStreamRecord, MediaStreamRecordSchema } from './mediaStreamRecords.js';
 import { RoomUserIds, type StreamSession, StreamSessions } from './StreamSessions.js';
 
 /** What media streams need of the egress service that owns them. */
@@ -149,6 +149,20 @@ export class MediaStreamService {
       ...(resumeId === undefined ? {} : { resumed: true }),
     });
     return info;
+  }
+
+  /**
+   * Goes on with a media stream of an egress node that was lost (issue 13; its room's SFU node kept
+   * what it was): same id, paused if it was, its participants' withdrawals kept, so the app's
+   * client reconnects to it as after a network drop.
+   */
+  async adopt(roomName: string, record: MediaStreamRecord): Promise<MediaStreamInfo> {
+    const parsed = MediaStreamRecordSchema.safeParse(record);
+    if (!parsed.success || parsed.data.room !== roomName) throw new AppError('bad_request', `not a media stream of room ${roomName}`);
+    if (this.#streams.has(record.id)) throw new AppError('conflict', `media stream ${record.id} already runs here`);
+    const app = this.options.grantOf?.(record.app);
+    if (!app) throw new AppError('not_found', `no media app ${record.app}`);
+    return this.start(roomName, parsed.data.body, app, parsed.data.started_by, parsed.data);
   }
 
   pause(id: string): MediaStreamInfo {

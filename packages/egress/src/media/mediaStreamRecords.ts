@@ -12,7 +12,7 @@ export const MEDIA_STREAM_RECORDS_DIR = 'media-streams';
  * network drop, paused if it was and without the sessions their participants had paused. No
  * secret: the app is named, its credentials stay in MEDIA_APPS.
  */
-const MediaStreamRecordSchema = z.object({
+export const MediaStreamRecordSchema = z.object({
   id: MediaStreamIdSchema,
   room: z.string().min(1),
   app: MediaAppIdSchema,

@@ -115,4 +115,22 @@ describe('media streams across an egress restart', () => {
     await records.flush();
     expect((await records.load())[0]).toMatchObject({ paused_participants: ['p-bob'] });
   });
+
+  it("adopts a lost egress node's stream from the record its SFU node rebuilt: same id, paused, withdrawals kept; refuses a record of another room, a second copy, an unknown app", async () => {
+    const adopter = service();
+    const record: MediaStreamRecord = {
+      id: 'AAAAAAAAAAAAAAAAAAAAAA', room: 'studio', app: 'notes', body: body({ app: 'notes', audio: { sample_rate: 16000 } }),
+      started_by: API, paused: true, paused_participants: ['p-1'],
+    };
+    const info = await adopter.adopt('studio', record);
+    // Paused shows once its app is back (it begins paused); nothing has connected here yet.
+    expect([info.id, info.state]).toEqual([record.id, 'INITIALIZE']);
+    expect(events.find((e) => e.type === 'media_stream.started')?.data).toMatchObject({ stream_id: record.id, resumed: true });
+    const codeOf = (promise: Promise<unknown>) => promise.then(() => 'none', (error: { code?: string }) => error.code);
+    expect(await codeOf(adopter.adopt('gone', record))).toBe('bad_request');
+    expect(await codeOf(adopter.adopt('studio', record))).toBe('conflict');
+    expect(await codeOf(adopter.adopt('studio', { ...record, id: 'BBBBBBBBBBBBBBBBBBBBBB', app: 'removed', body: body({ app: 'removed', audio: {} }) }))).toBe('not_found');
+    await records.flush();
+    expect((await records.load()).map((r) => [r.id, r.paused, r.paused_participants])).toEqual([[record.id, true, ['p-1']]]);
+  });
 });

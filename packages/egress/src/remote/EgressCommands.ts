@@ -10,6 +10,7 @@ import type {
 } from '@roomcast/protocol';
 import type { EgressService } from '../EgressService.js';
 import type { StoredLiveStream } from '../live/LiveStreamRecords.js';
+import type { MediaStreamRecord } from '../media/mediaStreamRecords.js';
 import type { MediaAppGrant, MediaStreamStarter } from '../media/MediaStreamService.js';
 
 export type MediaStreamAction = 'pause' | 'resume' | 'stop';
@@ -32,6 +33,8 @@ export interface EgressCommands {
   setMediaConsent(room: string, participantId: string, paused: boolean): Promise<void>;
   /** Goes on with a live stream of an egress node that was lost (the room's SFU node kept its record). */
   adoptLiveStream(room: string, record: StoredLiveStream): Promise<LiveStreamInfo>;
+  /** Goes on with a media stream of an egress node that was lost (the app's client reconnects to it). */
+  adoptMediaStream(room: string, record: MediaStreamRecord): Promise<MediaStreamInfo>;
 }
 
 /** The commands served by an EgressService in this process. */
@@ -56,5 +59,6 @@ export function localEgressCommands(egress: EgressService): EgressCommands {
     },
     setMediaConsent: async (room, participantId, paused) => streams.setParticipantPaused(room, participantId, paused),
     adoptLiveStream: (room, record) => egress.liveStreams.adopt(room, record),
+    adoptMediaStream: (room, record) => streams.adopt(room, record),
   };
 }

@@ -13,7 +13,7 @@ interface WireError {
 
 const NAMES: ReadonlyArray<keyof EgressCommands> = [
   'startBroadcasts', 'stopBroadcast', 'stopAllBroadcasts', 'setLayout', 'startLiveStream', 'stopLiveStream',
-  'startMediaStream', 'controlMediaStream', 'setMediaConsent', 'adoptLiveStream',
+  'startMediaStream', 'controlMediaStream', 'setMediaConsent', 'adoptLiveStream', 'adoptMediaStream',
 ];
 
 type Call = (...args: unknown[]) => Promise<unknown>;
