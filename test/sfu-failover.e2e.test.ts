@@ -13,6 +13,9 @@ import { killOrphans, type ServerProcess, startServerProcess } from './support/s
 const SECRET = { ROOMCAST_API_KEY: 'failover-key', ROOMCAST_API_SECRET: 'failover-secret-0123456789abcdef' };
 const ROOM = 'failover';
 const KEY = 'failover-key';
+/** A room broadcasting a card with nobody in it: nobody rejoins it after its node dies. */
+const EMPTY_ROOM = 'failover-card';
+const EMPTY_KEY = 'failover-card-key';
 
 /** What a load balancer does for these nodes: each new connection goes to the node it points at now. */
 function balancer(target: () => number): Promise<{ port: number; close(): Promise<void> }> {
@@ -40,6 +43,37 @@ function balancer(target: () => number): Promise<{ port: number; close(): Promis
       });
     });
   });
+}
+
+/**
+ * Follows nginx's live streams from `since`: for each key, when it was seen publishing again after
+ * having been seen down (seconds after `since`).
+ */
+function watchOutages(rtmp: RtmpServer, keys: string[], since: number): { backAfter(timeoutMs: number): Promise<Array<number | undefined>>; stop(): void } {
+  const down = new Set<string>();
+  const back = new Map<string, number>();
+  let stopped = false;
+  const poll = async (): Promise<void> => {
+    while (!stopped) {
+      const live = await rtmp.liveStreams().catch((): string[] => []);
+      for (const key of keys) {
+        if (!live.includes(key)) down.add(key);
+        else if (down.has(key) && !back.has(key)) back.set(key, (performance.now() - since) / 1000);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const polling = poll();
+  return {
+    backAfter: async (timeoutMs) => {
+      await waitFor(() => keys.every((key) => back.has(key)), timeoutMs);
+      return keys.map((key) => back.get(key));
+    },
+    stop: () => {
+      stopped = true;
+      void polling;
+    },
+  };
 }
 
 type RoomBody = { room: { participants: Array<{ identity: string; producers: unknown[] }> } };
@@ -105,7 +139,7 @@ describe('an SFU node lost under a participant', () => {
     await redis?.close();
   });
 
-  it("reconnects the participant's SDK to the room's new home when its node dies; the room's settings and broadcast come back with it", async () => {
+  it("reconnects the participant's SDK to the room's new home when its node dies; the room's settings and broadcast come back with it, and an empty room's broadcast without anyone rejoining", async () => {
     const [a, b] = nodes as [ServerProcess, ServerProcess];
     // The room has settings of its own (at creation, and patched): its next home must keep them.
     const created = await a.api('/v1/rooms', { method: 'POST', body: { name: ROOM, settings: { limits: { max_participants: 7 } } } });
@@ -124,10 +158,19 @@ describe('an SFU node lost under a participant', () => {
     });
     expect(started.status, await started.clone().text()).toBe(201);
     expect(await waitFor(isLive, 20_000)).toBe(true);
+    expect((await a.api('/v1/rooms', { method: 'POST', body: { name: EMPTY_ROOM } })).status).toBe(201);
+    const card = await a.api(`/v1/rooms/${EMPTY_ROOM}/rtmp_broadcasts`, {
+      method: 'POST',
+      body: { quality: '360p', broadcasts: [{ name: 'card', stream_url: rtmp.appUrl(), stream_key: EMPTY_KEY }] },
+    });
+    expect(card.status, await card.clone().text()).toBe(201);
+    const cardLive = async () => (await rtmp.liveStreams()).includes(EMPTY_KEY);
+    expect(await waitFor(cardLive, 20_000)).toBe(true);
 
     const orphans = descendantsOf(a.pid);
     const killedAt = performance.now();
     process.kill(a.pid, 'SIGKILL');
+    const outage = watchOutages(rtmp, [KEY, EMPTY_KEY], killedAt);
     current = 1;
     await a.exited;
     killOrphans(orphans);
@@ -138,18 +181,18 @@ describe('an SFU node lost under a participant', () => {
     // The same room, not a default one: its own settings came back with it.
     const settings = ((await (await b.api(`/v1/rooms/${ROOM}`)).json()) as { room: { settings: { limits?: { max_participants?: number }; media_streams?: { participant_requests?: string } } } }).room.settings;
     expect([settings.limits?.max_participants, settings.media_streams?.participant_requests]).toEqual([7, 'deny']);
-    // The broadcast went down with its room (the egress node stopped it), and B resumed it from Redis.
-    let down = false;
-    const back = await waitFor(async () => {
-      const live = await isLive();
-      if (!live) down = true;
-      return down && live;
-    }, 20_000);
-    console.log(`SFU node killed; its room's broadcast was publishing again ${((performance.now() - killedAt) / 1000).toFixed(1)} s later, from its new home`);
-    expect(back).toBe(true);
+    // Both broadcasts went down with their rooms (the egress node stopped them), and B resumed them
+    // from Redis: the participant's room as it came back, the empty one as B took it over.
+    const backAfter = await outage.backAfter(20_000);
+    outage.stop();
+    console.log(`SFU node killed; its rooms' broadcasts were publishing again ${backAfter.map((s) => (s === undefined ? 'never' : `${s.toFixed(1)} s`)).join(' and ')} later, from their new home`);
+    expect(backAfter.every((s) => s !== undefined)).toBe(true);
     const rtmps = async () => ((await (await b.api(`/v1/rooms/${ROOM}`)).json()) as { room: { egress: { rtmps: Array<{ name: string; status: string }> } } }).room.egress.rtmps;
     await expect.poll(async () => (await rtmps()).map((r) => [r.name, r.status]), { timeout: 10_000 }).toEqual([['main', 'live']]);
     expect((await b.api(`/v1/rooms/${ROOM}/rtmp_broadcasts/stop`, { method: 'POST' })).status).toBe(200);
+    // Nobody rejoined the empty room: B made it to carry its broadcast.
+    expect(((await (await b.api(`/v1/rooms/${EMPTY_ROOM}`)).json()) as RoomBody).room.participants).toEqual([]);
+    expect((await b.api(`/v1/rooms/${EMPTY_ROOM}/rtmp_broadcasts/stop`, { method: 'POST' })).status).toBe(200);
     await waitConnected(page);
     await page.close();
   });

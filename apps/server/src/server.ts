@@ -49,12 +49,12 @@ export async function startServer(config: Config, options: { logStream?: { write
   // Known once listening (PORT=0 picks one): what `media_stream.started` tells apps to dial.
   const listening: { port?: number } = {};
   const clusterRef: { current?: Cluster } = {};
-  const egressSide = chooseEgress(config, sfu, auth, appLog, () => listening.port ?? config.port, () => clusterRef.current?.registry);
   const clusterStatus = new ClusterStatus(config.cluster.role, config.redisUrl !== undefined);
   // A cluster of SFU nodes: each room has one home, and any node answers for it.
   const homes = config.cluster.role === 'sfu' && config.redisUrl !== undefined
     ? new RoomHomes(sfu, () => clusterRef.current, { warn: (details, message) => appLog.current?.warn(details, message) })
     : undefined;
+  const egressSide = chooseEgress(config, sfu, auth, appLog, () => listening.port ?? config.port, () => clusterRef.current?.registry, homes);
   const app = await buildApp({ config, sfu, auth, egress: egressSide.appEgress, roomTypes, cluster: clusterStatus, logStream: options.logStream, homes });
   appLog.current = app.log;
   // REDIS_URL: the webhook queue lives in Redis (retries survive a restart); closed after the senders.
@@ -155,9 +155,9 @@ function createSfu(config: Config, roomTypes: RoomTypes): Promise<Sfu> {
 
 /** Where the egress runs: on egress nodes (ROOMCAST_ROLE=sfu), else in a child process or this one (EGRESS_PROCESS). */
 function chooseEgress(
-  config: Config, sfu: Sfu, auth: Auth, appLog: { current?: FastifyBaseLogger }, port: () => number, registry: () => NodeRegistry | undefined,
+  config: Config, sfu: Sfu, auth: Auth, appLog: { current?: FastifyBaseLogger }, port: () => number, registry: () => NodeRegistry | undefined, homes: RoomHomes | undefined,
 ): EgressSide {
-  if (config.cluster.role === 'sfu') return nodeEgress(config, sfu, appLog, registry);
+  if (config.cluster.role === 'sfu') return nodeEgress(config, sfu, appLog, registry, homes);
   if (config.egress.process === 'inline') return inlineEgress(config, sfu, auth, appLog, port);
   return childEgress(config, sfu, appLog, port);
 }

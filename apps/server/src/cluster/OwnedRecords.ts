@@ -42,6 +42,20 @@ export class OwnedRecords {
     await this.redis.eval(DELETE_IF_MINE, 1, this.keyOf(room), this.nodeId);
   }
 
+  /** The rooms whose records `nodeId` wrote last (a lost node's, for another to take over). */
+  async roomsOf(nodeId: string): Promise<string[]> {
+    const prefix = this.keyOf('');
+    const rooms: string[] = [];
+    for await (const keys of this.redis.scanStream({ match: `${prefix}*`, count: 200 }) as AsyncIterable<string[]>) {
+      if (keys.length === 0) continue;
+      const homes = await Promise.all(keys.map((key) => this.redis.hget(key, 'home')));
+      keys.forEach((key, i) => {
+        if (homes[i] === nodeId) rooms.push(key.slice(prefix.length));
+      });
+    }
+    return rooms;
+  }
+
   /** Keeps these rooms' records from expiring while this node lives. */
   async refresh(rooms: string[]): Promise<void> {
     if (rooms.length === 0) return;

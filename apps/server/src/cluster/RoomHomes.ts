@@ -55,6 +55,24 @@ export class RoomHomes {
   }
 
   /**
+   * Makes here a room whose home was lost, if this node wins its claim (one survivor does): what it
+   * ran comes back as it is made (its settings, its broadcasts). True when it is made here.
+   */
+  async takeOver(room: string): Promise<boolean> {
+    const cluster = this.cluster();
+    if (!cluster || this.sfu.rooms.has(room)) return false;
+    if ((await cluster.placement.claim(room)) !== cluster.registry.id) return false;
+    const restore = await this.restorer(room);
+    try {
+      await this.sfu.ensureRoom(room, restore);
+      return true;
+    } catch (error) {
+      await cluster.placement.release(room).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
    * The internal URL of the node a room lives on when that is another live node; undefined when it
    * lives here (or nowhere yet: it will be made here). Throws `cluster_unavailable` (503) when Redis
    * cannot say for a room this node does not have: no new placement without it.

@@ -61,4 +61,9 @@ export class RedisBroadcastJobStore implements BroadcastJobStore {
   refresh(rooms: string[]): Promise<void> {
     return this.records.refresh(rooms);
   }
+
+  /** Rooms with broadcasts that `nodeId` kept last (a lost SFU node's). */
+  roomsOf(nodeId: string): Promise<string[]> {
+    return this.records.roomsOf(nodeId);
+  }
 }

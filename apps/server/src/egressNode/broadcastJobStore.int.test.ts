@@ -109,4 +109,22 @@ describe('broadcast jobs kept in Redis, encrypted (a room taken over by another 
     expect(await client.exists('roomcast:broadcasts:kept')).toBe(0);
     expect(errors).toEqual([]);
   });
+
+  it("lists the rooms whose jobs a node kept last (what a survivor takes over when that node is lost)", async () => {
+    const storeOf = (node: string) => new RedisBroadcastJobStore(client, SECRET, node);
+    const jobsOf = (node: string) => {
+      const jobs = new BroadcastJobs(recordingCommands([]));
+      jobs.useStore(storeOf(node), (error) => errors.push(error));
+      return jobs;
+    };
+    const lost = jobsOf('sfu-lost');
+    const alive = jobsOf('sfu-alive');
+    for (const room of ['card-1', 'card-2']) await lost.startBroadcasts(room, BODY, API);
+    await alive.startBroadcasts('elsewhere', BODY, API);
+    await settle();
+    expect((await storeOf('sfu-x').roomsOf('sfu-lost')).sort()).toEqual(['card-1', 'card-2']);
+    expect(await storeOf('sfu-x').roomsOf('sfu-alive')).toEqual(['elsewhere']);
+    expect(await storeOf('sfu-x').roomsOf('sfu-none')).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { LiveStreamInfo } from '@roomcast/protocol';
 import type { Sfu } from '@roomcast/sfu';
 import type { NodeRegistry } from '../cluster/NodeRegistry.js';
+import type { NodeInfo } from '../cluster/nodeInfo.js';
+import type { RoomHomes } from '../cluster/RoomHomes.js';
 import type { Config } from '../config.js';
 import { type EgressNotifier, egressNotifier, wireRoomWebhooks } from '../events.js';
 import type { WebhookSender } from '../webhooks/WebhookSender.js';
@@ -24,10 +25,12 @@ const REFRESH_JOBS_MS = 60_000;
  * Redis for the room's next home); a lost node's rooms are placed again, their broadcasts resumed
  * and their live streams and apps' media streams continued there (LostRoomOutputs).
  */
-export function nodeEgress(config: Config, sfu: Sfu, appLog: { current?: FastifyBaseLogger }, registry: () => NodeRegistry | undefined): EgressSide {
+export function nodeEgress(
+  config: Config, sfu: Sfu, appLog: { current?: FastifyBaseLogger }, registry: () => NodeRegistry | undefined, homes: RoomHomes | undefined,
+): EgressSide {
   const notify = egressNotifier(sfu);
   const log = (): FastifyBaseLogger => appLog.current!;
-  const book: { webhooks?: WebhookSender } = {};
+  const book: { webhooks?: WebhookSender; store?: RedisBroadcastJobStore; stopTakingOver?: () => void } = {};
   const failLiveStream = (room: string, stream: LiveStreamInfo): void => reportLiveStreamLost(room, stream, notify, book.webhooks);
   const pool = new EgressPool({
     sfu,
@@ -64,10 +67,18 @@ export function nodeEgress(config: Config, sfu: Sfu, appLog: { current?: Fastify
     wire: (webhooks, redis) => {
       book.webhooks = webhooks;
       wireRoomWebhooks(sfu, webhooks);
-      return keepJobsInRedis(jobs, redis, config, log);
+      book.store = redis && new RedisBroadcastJobStore(redis, config.apiSecret, config.cluster.nodeId);
+      return keepJobsInRedis(jobs, book.store, log);
     },
-    start: async () => pool.start(),
-    close: () => pool.close(),
+    start: async () => {
+      pool.start();
+      const cluster = registry();
+      if (book.store && cluster && homes) book.stopTakingOver = takeOverLostRooms(cluster, book.store, homes, log);
+    },
+    close: async () => {
+      book.stopTakingOver?.();
+      await pool.close();
+    },
   };
 }
 
@@ -85,13 +96,30 @@ function resumeTakenOverRooms(sfu: Sfu, jobs: BroadcastJobs, log: () => FastifyB
 }
 
 /** With Redis: every broadcast job in it, encrypted, refreshed while this node lives; returns what stops the refresh. */
-function keepJobsInRedis(jobs: BroadcastJobs, redis: Redis | undefined, config: Config, log: () => FastifyBaseLogger): () => Promise<void> {
-  if (!redis) return async () => undefined;
-  const store = new RedisBroadcastJobStore(redis, config.apiSecret, config.cluster.nodeId);
+function keepJobsInRedis(jobs: BroadcastJobs, store: RedisBroadcastJobStore | undefined, log: () => FastifyBaseLogger): () => Promise<void> {
+  if (!store) return async () => undefined;
   const warn = (error: unknown): void => log().warn({ err: error }, 'broadcast jobs not saved in the cluster (Redis); they resume here, not on another node');
   jobs.useStore(store, warn);
   const timer = setInterval(() => void store.refresh(jobs.rooms()).catch(warn), REFRESH_JOBS_MS);
   return async () => clearInterval(timer);
+}
+
+/**
+ * When another SFU node is lost, the rooms it broadcast are made here if this node wins them (one
+ * survivor does), so their broadcasts come back even when nobody rejoins (a "starting soon" card);
+ * participants who reconnect find the room made. Returns what stops following the registry.
+ */
+function takeOverLostRooms(registry: NodeRegistry, store: RedisBroadcastJobStore, homes: RoomHomes, log: () => FastifyBaseLogger): () => void {
+  const onLost = (node: NodeInfo): void => {
+    if (node.role !== 'sfu') return;
+    store.roomsOf(node.id).then(
+      (rooms) => Promise.all(rooms.map(async (room) => {
+        if (await homes.takeOver(room)) log().info({ room, lostNode: node.id }, 'took over a room of a lost SFU node, with its broadcasts');
+      })),
+    ).catch((error: unknown) => log().warn({ err: error, lostNode: node.id }, 'could not take over the rooms of a lost SFU node'));
+  };
+  registry.on('nodeLost', onLost);
+  return () => registry.off('nodeLost', onLost);
 }
 
 function activeLiveStreams(sfu: Sfu, room: string): LiveStreamInfo[] {

@@ -258,7 +258,7 @@ export class Compositor {
 
   /** 10 ms while pictures are drawn, AUDIO_ONLY_TICK_MS while every encoder grabs its own. */
   #followTickCadence(): void {
-    const tickMs = TICK_MS;
+    const tickMs = this.sink.wantsVideo === false ? AUDIO_ONLY_TICK_MS : TICK_MS;
     if (tickMs === this.#tickMs || this.#stopped) return;
     clearInterval(this.#timer);
     this.#tickMs = tickMs;
