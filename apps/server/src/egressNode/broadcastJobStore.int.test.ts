@@ -2,8 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EgressCommands } from '@roomcast/egress';
 import { emptyEgressState, type StartRtmpBroadcastsBody } from '@roomcast/protocol';
-import { createRedisClient } from '../webhooks/redisClient.js';
-import { type RedisTestServer, startRedisTestServer } from '../webhooks/redisTestServer.js';
+import { startRedisWithClient } from '../webhooks/redisTestServer.js';
 import { BroadcastJobs } from './BroadcastJobs.js';
 import { RedisBroadcastJobStore, STORED_JOB_TTL_MS } from './BroadcastJobStore.js';
 
@@ -15,7 +14,6 @@ const BODY: StartRtmpBroadcastsBody = {
   broadcasts: [{ name: 'youtube', stream_url: 'rtmp://a.rtmp.youtube.com/live2', stream_key: STREAM_KEY }],
 };
 const API = { type: 'api' as const, identity: null };
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** The egress's side of the commands, recorded (what a node would be asked; the egress itself is not under test here). */
 function recordingCommands(calls: Array<[string, string, unknown]>): EgressCommands {
@@ -27,20 +25,16 @@ function recordingCommands(calls: Array<[string, string, unknown]>): EgressComma
 }
 
 describe('broadcast jobs kept in Redis, encrypted (a room taken over by another SFU node resumes them)', () => {
-  let redis: RedisTestServer;
+  let redis: Awaited<ReturnType<typeof startRedisWithClient>>;
   let client: Redis;
   const errors: unknown[] = [];
   const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
   beforeAll(async () => {
-    redis = await startRedisTestServer();
-    client = createRedisClient(redis.url, silent);
-    await new Promise((resolve) => client.once('ready', resolve));
+    redis = await startRedisWithClient();
+    client = redis.client;
   });
-  afterAll(async () => {
-    client?.disconnect();
-    await redis?.close();
-  });
+  afterAll(() => redis?.close());
 
   it("a job saved by one node is adopted by the room's next home and asked of the egress again, as its starter", async () => {
     const first = new BroadcastJobs(recordingCommands([]));

@@ -1,12 +1,10 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@roomcast/protocol';
-import { createRedisClient } from '../webhooks/redisClient.js';
-import { type RedisTestServer, startRedisTestServer } from '../webhooks/redisTestServer.js';
+import { startRedisWithClient } from '../webhooks/redisTestServer.js';
 import { AssetUploadTickets, RedisTicketLedger } from './assetUploadTickets.js';
 
 const SECRET = 'tickets-secret-0123456789abcdef0123456789';
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const refusal = async (redeem: Promise<unknown>): Promise<AppError> => {
   const error = await redeem.then(() => undefined, (thrown: unknown) => thrown);
@@ -15,18 +13,14 @@ const refusal = async (redeem: Promise<unknown>): Promise<AppError> => {
 };
 
 describe('upload tickets redeemed on several egress nodes (one Redis ledger)', () => {
-  let redis: RedisTestServer;
+  let redis: Awaited<ReturnType<typeof startRedisWithClient>>;
   let client: Redis;
 
   beforeAll(async () => {
-    redis = await startRedisTestServer();
-    client = createRedisClient(redis.url, silent);
-    await new Promise((resolve) => client.once('ready', resolve));
+    redis = await startRedisWithClient();
+    client = redis.client;
   });
-  afterAll(async () => {
-    client?.disconnect();
-    await redis?.close();
-  });
+  afterAll(() => redis?.close());
 
   it('a ticket used on one node is used on the other; its ledger entry lives as long as the ticket', async () => {
     const nodeA = new AssetUploadTickets(SECRET, undefined, new RedisTicketLedger(client));
@@ -44,11 +38,11 @@ describe('upload tickets redeemed on several egress nodes (one Redis ledger)', (
   it('Redis away: no ticket is redeemed (a coded 503), and the ticket still works once it is back', async () => {
     const tickets = new AssetUploadTickets(SECRET, undefined, new RedisTicketLedger(client));
     const ticket = tickets.issue('show', 'mod');
-    await redis.stop();
+    await redis.server.stop();
     await expect.poll(() => client.status).not.toBe('ready');
     const down = await refusal(tickets.redeem(ticket.token));
     expect([down.code, down.status]).toEqual(['cluster_unavailable', 503]);
-    await redis.start();
+    await redis.server.start();
     await expect.poll(() => client.status, { timeout: 10_000 }).toBe('ready');
     expect(await tickets.redeem(ticket.token)).toEqual({ room: 'show', identity: 'mod' });
   });

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from './redisClient.js';
 
 export interface RedisTestServer {
   /** redis://:<password>@127.0.0.1:<port> */
@@ -74,6 +76,22 @@ export async function startRedisTestServer(): Promise<RedisTestServer> {
     close: async () => {
       await stop();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A redis-server and one ready client of it (silent), for tests of what keeps state there. */
+export async function startRedisWithClient(): Promise<{ server: RedisTestServer; client: Redis; close(): Promise<void> }> {
+  const server = await startRedisTestServer();
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const client = createRedisClient(server.url, silent);
+  await new Promise((resolve) => client.once('ready', resolve));
+  return {
+    server,
+    client,
+    close: async () => {
+      client.disconnect();
+      await server.close();
     },
   };
 }

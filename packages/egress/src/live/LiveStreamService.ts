@@ -91,20 +91,20 @@ export class LiveStreamService {
     stream.layout = body.layout;
     // First: a recordings directory that cannot be written refuses the start before anything runs.
     await beginRecording(this.options.recordings, stream);
-    const opened = this.#open(stream, body, fallbackQuality);
-    stream.opening = opened.then(
-      () => undefined,
-      () => undefined,
-    );
+    await this.#openedOrForgotten(stream, this.#open(stream, body, fallbackQuality));
+    this.options.host.publish(room);
+    return stream.info();
+  }
+
+  /** Waits for a start; one that failed is forgotten as if it never was (its recording too), and rethrown. */
+  async #openedOrForgotten(stream: LiveStream, opening: Promise<void>): Promise<void> {
     try {
-      await opened;
+      await watchOpening(stream, opening);
     } catch (error) {
       await this.#abandon(stream);
       if (!stream.ending) await discardRecording(this.options.recordings, stream);
       throw error;
     }
-    this.options.host.publish(room);
-    return stream.info();
   }
 
   async stop(id: string, by: LiveStreamActor): Promise<LiveStreamInfo> {
@@ -182,14 +182,8 @@ export class LiveStreamService {
     const room = this.options.host.room(roomName);
     const stream = this.#resumed(record, room, true);
     await beginRecording(this.options.recordings, stream);
-    try {
-      await this.#reopen(stream, record);
-    } catch (error) {
-      // As if never adopted: the SFU node reports the live stream failed, with the lost node.
-      await this.#abandon(stream);
-      if (!stream.ending) await discardRecording(this.options.recordings, stream);
-      throw error;
-    }
+    // One that fails is as if never adopted: the SFU node reports it failed, with the lost node.
+    await this.#openedOrForgotten(stream, this.#reopen(stream, record));
     this.options.host.publish(room);
     return stream.info();
   }
@@ -205,15 +199,10 @@ export class LiveStreamService {
   }
 
   /** Registers a resumed stream and opens its renditions as the record had them. */
-  async #reopen(stream: LiveStream, record: StoredLiveStream): Promise<void> {
+  #reopen(stream: LiveStream, record: StoredLiveStream): Promise<void> {
     this.#register(stream);
     const recording = { hls_vod: record.recording.hls_vod, mp4: record.recording.mp4 };
-    const opened = this.#open(stream, { name: record.name, quality: record.renditions[0], renditions: record.renditions, layout: record.layout, recording });
-    stream.opening = opened.then(
-      () => undefined,
-      () => undefined,
-    );
-    await opened;
+    return watchOpening(stream, this.#open(stream, { name: record.name, quality: record.renditions[0], renditions: record.renditions, layout: record.layout, recording }));
   }
 
   /** Its recording was deleted: an ended live stream goes with it (record and history). */
@@ -393,4 +382,13 @@ export class LiveStreamService {
   #master(stream: LiveStream): string | undefined {
     return stream.rendition?.master(this.options.hls);
   }
+}
+
+/** A stream's start, watched: its `opening` settles once the start is over, whatever the outcome. */
+function watchOpening(stream: LiveStream, opening: Promise<void>): Promise<void> {
+  stream.opening = opening.then(
+    () => undefined,
+    () => undefined,
+  );
+  return opening;
 }
