@@ -99,24 +99,38 @@ export function forwardToEgress(forwarding: EgressForwarding): FastifyPluginAsyn
     }
     for (const [path, replyType] of RTMS_PATHS) {
       app.get(path, { websocket: true }, (socket, request) => {
-        const pipe = (base: string | undefined, received?: Received[]): void => {
+        // What the app sends before the pipe exists is held, then sent first.
+        const held = holdMessages(socket);
+        void routeSocket(forwarding, held, socket, replyType).then((base) => {
+          const received = held.release();
           if (socket.readyState !== WebSocket.OPEN) return;
           if (!base) return socket.close(1013, 'egress restarting');
           pipeSocketTo(socket, `${base.replace(/^http/, 'ws')}${request.url}`, request.headers.host, request.log, {}, received);
-        };
-        // One egress: passed through at once (it times out a silent app itself).
-        if (!forwarding.everyUpstream) return void forwarding.upstreamFor({}).then(pipe, () => pipe(undefined));
-        // Several: the app's handshake names its stream, which says which one serves it.
-        void firstMessage(socket, replyType).then(async (first) => {
-          if (!first) return;
-          const base = await forwarding.upstreamFor(handshakeTarget(first.data)).catch(() => undefined);
-          // In the same tick: the pipe listens from where the collecting stops.
-          first.stop();
-          pipe(base, first.received);
         });
       });
     }
   };
+}
+
+/** The egress an app's socket goes to; undefined when none serves (or the app never said which stream). */
+async function routeSocket(forwarding: EgressForwarding, held: HeldMessages, socket: WebSocket, replyType: number): Promise<string | undefined> {
+  // One egress: it answers whatever the app sends (and times out a silent app itself).
+  if (!forwarding.everyUpstream) return forwarding.upstreamFor({}).catch(() => undefined);
+  // Several: the app's handshake names its stream, which says which one serves it.
+  const first = await held.first(RTMS_HANDSHAKE_TIMEOUT_MS);
+  if (first === undefined) {
+    refuseSilentApp(socket, replyType);
+    return undefined;
+  }
+  return forwarding.upstreamFor(handshakeTarget(first)).catch(() => undefined);
+}
+
+/** Refused as the egress refuses an app that sends no handshake in time. */
+function refuseSilentApp(socket: WebSocket, replyType: number): void {
+  if (socket.readyState !== WebSocket.OPEN) return;
+  const reason = 'no handshake in time';
+  socket.send(JSON.stringify({ msg_type: replyType, status_code: RtmsStatus.CONNECTION_TIMEOUT, reason }));
+  socket.close(RtmsCloseCode.timeout, reason);
 }
 
 /** The RTMS sockets, each with the msg_type of its handshake's reply. */
@@ -148,40 +162,36 @@ interface Received {
   binary: boolean;
 }
 
-interface FirstMessage {
-  data: RawData;
-  /** Every message so far, the first included (still collected until `stop`). */
-  received: Received[];
-  /** Stops collecting: the pipe that takes `received` listens from here on. */
-  stop(): void;
+interface HeldMessages {
+  /** The first message, once it came; undefined if the socket closed or stayed silent `timeoutMs`. */
+  first(timeoutMs: number): Promise<RawData | undefined>;
+  /** Stops holding: everything held so far, for the pipe that listens from here on (call it in the same tick). */
+  release(): Received[];
 }
 
-/**
- * Waits for the socket's first message (a handshake); undefined when it closes first, or stays
- * silent past the egress's own handshake timeout (then refused as the egress refuses it).
- */
-function firstMessage(socket: WebSocket, replyType: number): Promise<FirstMessage | undefined> {
-  return new Promise((resolve) => {
-    const received: Received[] = [];
-    const onMessage = (data: RawData, binary: boolean): void => {
-      received.push({ data, binary });
-      if (received.length > 1) return;
+function holdMessages(socket: WebSocket): HeldMessages {
+  const received: Received[] = [];
+  let arrived: (data: RawData | undefined) => void = () => undefined;
+  const firstArrived = new Promise<RawData | undefined>((resolve) => (arrived = resolve));
+  const onMessage = (data: RawData, binary: boolean): void => {
+    received.push({ data, binary });
+    arrived(data);
+  };
+  const onClose = (): void => arrived(undefined);
+  socket.on('message', onMessage);
+  socket.once('close', onClose);
+  return {
+    first: async (timeoutMs) => {
+      let timer: NodeJS.Timeout | undefined;
+      const silence = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+      const first = await Promise.race([firstArrived, silence]);
       clearTimeout(timer);
-      socket.off('close', onClose);
-      resolve({ data, received, stop: () => socket.off('message', onMessage) });
-    };
-    const onClose = (): void => {
-      clearTimeout(timer);
+      return first;
+    },
+    release: () => {
       socket.off('message', onMessage);
-      resolve(undefined);
-    };
-    const timer = setTimeout(() => {
-      const reason = 'no handshake in time';
-      socket.send(JSON.stringify({ msg_type: replyType, status_code: RtmsStatus.CONNECTION_TIMEOUT, reason }));
-      socket.close(RtmsCloseCode.timeout, reason);
-      onClose();
-    }, RTMS_HANDSHAKE_TIMEOUT_MS);
-    socket.on('message', onMessage);
-    socket.once('close', onClose);
-  });
+      socket.off('close', onClose);
+      return received;
+    },
+  };
 }
