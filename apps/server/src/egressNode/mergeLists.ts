@@ -21,6 +21,8 @@ export async function mergeRecordingLists(request: FastifyRequest, reply: Fastif
   const refused = answers.find((answer) => !answer!.ok);
   if (refused) return reply.code(refused.status).type('application/json').send(await refused.text());
   const lists = (await Promise.all(answers.map((answer) => answer!.json()))) as Array<{ recordings: RecordingInfo[] }>;
-  const recordings = lists.flatMap((list) => list.recordings).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  // A live stream that went on on another node after its node was lost has a recording (its part) on each, under one id: listed once.
+  const byId = new Map(lists.flatMap((list) => list.recordings).map((recording) => [recording.id, recording]));
+  const recordings = [...byId.values()].sort((a, b) => a.created_at.localeCompare(b.created_at));
   return { recordings };
 }
