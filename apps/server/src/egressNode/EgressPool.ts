@@ -44,6 +44,7 @@ export class EgressPool {
   readonly #homes = new Map<string, string>();
   readonly #placedAt = new Map<string, number[]>();
   readonly #outputs = new Map<string, string>();
+  readonly #asking = new Map<string, Promise<string | undefined>>();
   readonly #servingWaiters = new Set<() => void>();
   #registry: NodeRegistry | undefined;
   #closed = false;
@@ -158,8 +159,14 @@ export class EgressPool {
     const known = this.#outputs.get(id);
     const link = known === undefined ? undefined : this.#links.get(known);
     if (link) return link;
-    const holder = await this.#ask(id);
-    if (holder) {
+    // Viewers arriving together (after a failover) ask once.
+    let asking = this.#asking.get(id);
+    if (!asking) {
+      asking = this.#ask(id).finally(() => this.#asking.delete(id));
+      this.#asking.set(id, asking);
+    }
+    const holder = await asking;
+    if (holder && this.#links.has(holder)) {
       this.#remember(id, holder);
       return this.#links.get(holder)!;
     }
