@@ -91,10 +91,10 @@ const TICK_MS = 10;
 /**
  * The tick while no picture is drawn (every encoder grabs a web layout's page itself): only sound
  * is due, and FFmpeg stamps it by sample count, so writing 40 ms of it at a time (two chunks)
- * changes no timestamp, only how often Node and the encoder wake: 25 times a second instead of
- * 100 (and 25 audio writes instead of 50). The MediaClock keeps counting frames meanwhile, so
- * pictures start again in step as soon as one must be drawn; the tick is 10 ms again from then.
- * Measured with bench:web-layout on the still page: see bench/README.md ("Web layout").
+ * changes no timestamp, only how often the tick runs and the encoder's audio pipe is written: 25
+ * times a second instead of 100 and 50 (Node's share of a still page 0.065 -> 0.050 of a core).
+ * The MediaClock keeps counting frames meanwhile, so pictures start again in step as soon as one
+ * must be drawn; the tick is 10 ms again from then. See bench/README.md ("Web layout").
  */
 export const AUDIO_ONLY_TICK_MS = 40;
 
