@@ -39,6 +39,8 @@ export interface WebLayoutPageEvents extends Record<string, unknown[]> {
 
 /** Chromium's launch, Playwright's connection and the first page load each get this long at most. */
 const LAUNCH_TIMEOUT_MS = 15_000;
+/** How long a load that failed because the browser went away waits for that browser's exit to be seen. */
+const BROWSER_EXIT_GRACE_MS = 1_000;
 /**
  * JPEG quality of the screencast's pictures: they are decoded once and re-encoded by x264 at the
  * destination's bitrate, so 75 loses nothing visible there, and costs Chromium a little less than 85
@@ -82,7 +84,12 @@ export class WebLayoutPage extends TypedEmitter<WebLayoutPageEvents> {
       throw error;
     }
     // The load runs on: its failure is the output's (a reason), not this call's.
-    page.#load().catch((error: unknown) => page.#fail(`${WEB_LAYOUT_FAILED}: ${loadError(error, options.loadTimeoutMs)}`));
+    page.#load().catch(async (error: unknown) => {
+      // A browser that died takes the load with it, and Playwright may say so a moment before the
+      // process's exit is seen: then the exit is the reason.
+      if (page.#browser?.isConnected() === false) await Promise.race([process.exited, new Promise((resolve) => setTimeout(resolve, BROWSER_EXIT_GRACE_MS))]);
+      page.#fail(`${WEB_LAYOUT_FAILED}: ${loadError(error, options.loadTimeoutMs)}`);
+    });
     return page;
   }
 
