@@ -8,6 +8,9 @@ const DELETE_IF_MINE = `
 if redis.call('HGET', KEYS[1], 'home') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** How often a home says its rooms' records are still its own (records live minutes). */
+const REFRESH_MS = 60_000;
+
 /**
  * Per-room records an SFU node keeps in Redis so that the room's next home can take them over when
  * the node dies (`<prefix>:<kind>:<room>`, a hash: `home` the node that wrote it last, `value`).
@@ -54,6 +57,15 @@ export class OwnedRecords {
       });
     }
     return rooms;
+  }
+
+  /**
+   * Refreshes the records of `rooms()` every `everyMs` (well inside the TTL) until the returned
+   * function is called; a refresh that fails goes to `onError` (the next one tries again).
+   */
+  keepFresh(rooms: () => string[], onError: (error: unknown) => void, everyMs = REFRESH_MS): () => void {
+    const timer = setInterval(() => void this.refresh(rooms()).catch(onError), everyMs);
+    return () => clearInterval(timer);
   }
 
   /** Keeps these rooms' records from expiring while this node lives. */

@@ -62,6 +62,11 @@ export class RedisBroadcastJobStore implements BroadcastJobStore {
     return this.records.refresh(rooms);
   }
 
+  /** Refreshes the jobs of `rooms()` while this node lives; returns what stops it. */
+  keepFresh(rooms: () => string[], onError: (error: unknown) => void): () => void {
+    return this.records.keepFresh(rooms, onError);
+  }
+
   /** Rooms with broadcasts that `nodeId` kept last (a lost SFU node's). */
   roomsOf(nodeId: string): Promise<string[]> {
     return this.records.roomsOf(nodeId);

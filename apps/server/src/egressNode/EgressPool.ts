@@ -49,8 +49,10 @@ export class EgressPool {
   #registry: NodeRegistry | undefined;
   #closed = false;
   readonly #sync = (): void => this.#syncWithRegistry();
+  readonly #authorization: string;
 
   constructor(readonly options: EgressPoolOptions) {
+    this.#authorization = `Bearer ${internalToken(options.apiSecret)}`;
     options.sfu.on('roomClosed', (room) => this.#homes.delete(room.name));
   }
 
@@ -175,7 +177,7 @@ export class EgressPool {
   }
 
   async #ask(id: string): Promise<string | undefined> {
-    const authorization = `Bearer ${internalToken(this.options.apiSecret)}`;
+    const authorization = this.#authorization;
     const answers = await Promise.all([...this.#links].map(async ([nodeId, link]) => {
       const base = link.upstream();
       if (!base) return undefined;
@@ -217,7 +219,7 @@ export class EgressPool {
       if (live.has(nodeId)) continue;
       this.#links.delete(nodeId);
       this.#nodeLost(nodeId);
-      void link.close(0);
+      link.close(0).catch((error: unknown) => this.options.log().warn({ err: error, egressNode: nodeId }, 'a link to a departed egress node did not close cleanly'));
     }
   }
 
@@ -236,7 +238,8 @@ export class EgressPool {
       },
     });
     this.#links.set(nodeId, link);
-    void link.start();
+    // Lenient: it keeps reaching the node in the background, and never rejects.
+    link.start().catch(() => undefined);
   }
 
   /** Only a room's home speaks for its egress; the ids in what it says are remembered as its. */

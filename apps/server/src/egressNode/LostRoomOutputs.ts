@@ -87,7 +87,8 @@ export class LostRoomOutputs {
     const rooms = [...this.#rooms];
     this.#rooms.clear();
     const broadcasts = rooms.filter(([, outputs]) => outputs.broadcasts).map(([room]) => room);
-    if (broadcasts.length > 0) void this.deps.jobs.resume((room, error) => this.deps.warn({ room, err: error }, 'a broadcast did not resume on another egress node'), broadcasts);
+    const notResumed = (room: string, error: unknown): void => this.deps.warn({ room, err: error }, 'a broadcast did not resume on another egress node');
+    if (broadcasts.length > 0) this.deps.jobs.resume(notResumed, broadcasts).catch((error: unknown) => notResumed(broadcasts.join(','), error));
     for (const [room, { liveStream, mediaStreams }] of rooms) {
       if (liveStream) this.#adoptLiveStream(room, liveStream);
       for (const record of mediaStreams) {

@@ -87,8 +87,8 @@ export function forwardToEgress(forwarding: EgressForwarding): FastifyPluginAsyn
         method,
         url,
         handler: async (request, reply) => {
-          const everyUpstream = forwarding.everyUpstream?.();
-          if (url === RECORDINGS_LIST && everyUpstream && everyUpstream.length > 1) return mergeRecordingLists(request, reply, everyUpstream);
+          const everyUpstream = url === RECORDINGS_LIST ? forwarding.everyUpstream?.() : undefined;
+          if (everyUpstream && everyUpstream.length > 1) return mergeRecordingLists(request, reply, everyUpstream);
           const base = await forwarding.upstreamFor(targetOf(method, url, request.params as Record<string, string | undefined>));
           if (!base) throw unavailable();
           return reply.from(`${base}${request.url}`, {
@@ -101,11 +101,14 @@ export function forwardToEgress(forwarding: EgressForwarding): FastifyPluginAsyn
       app.get(path, { websocket: true }, (socket, request) => {
         // What the app sends before the pipe exists is held, then sent first.
         const held = holdMessages(socket);
-        void routeSocket(forwarding, held, socket, replyType).then((base) => {
+        routeSocket(forwarding, held, socket, replyType).then((base) => {
           const received = held.release();
           if (socket.readyState !== WebSocket.OPEN) return;
           if (!base) return socket.close(1013, 'egress restarting');
           pipeSocketTo(socket, `${base.replace(/^http/, 'ws')}${request.url}`, request.headers.host, request.log, {}, received);
+        }).catch((error: unknown) => {
+          request.log.warn({ err: error }, "an app's socket could not be passed to its egress");
+          socket.terminate();
         });
       });
     }

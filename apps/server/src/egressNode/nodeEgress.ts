@@ -16,8 +16,6 @@ import { LostRoomOutputs, MediaConsents } from './LostRoomOutputs.js';
 
 /** Why a live stream ended with the egress node that ran it (users see this phrase). */
 export const EGRESS_NODE_LOST = 'the egress node running it was lost';
-/** How often an SFU node tells Redis its rooms' broadcasts are still its own (well inside their TTL). */
-const REFRESH_JOBS_MS = 60_000;
 
 /**
  * ROOMCAST_ROLE=sfu: the egress runs on the egress nodes of the registry, each room on one of them
@@ -88,7 +86,10 @@ function resumeTakenOverRooms(sfu: Sfu, jobs: BroadcastJobs, log: () => FastifyB
     jobs.adopt(room.name).then((adopted) => {
       if (!adopted) return;
       // Closed while its job was read: it stays in the store for the room's next home.
-      if (sfu.rooms.get(room.name) !== room) return void jobs.release(room.name);
+      if (sfu.rooms.get(room.name) !== room) {
+        jobs.release(room.name);
+        return;
+      }
       log().info({ room: room.name }, 'room taken over from a lost SFU node: resuming its broadcasts');
       return jobs.resume((name, error) => log().warn({ room: name, err: error }, 'a broadcast of a taken-over room did not resume'), [room.name]);
     }).catch((error: unknown) => log().warn({ room: room.name, err: error }, "could not read the room's broadcasts from the cluster"));
@@ -100,8 +101,8 @@ function keepJobsInRedis(jobs: BroadcastJobs, store: RedisBroadcastJobStore | un
   if (!store) return async () => undefined;
   const warn = (error: unknown): void => log().warn({ err: error }, 'broadcast jobs not saved in the cluster (Redis); they resume here, not on another node');
   jobs.useStore(store, warn);
-  const timer = setInterval(() => void store.refresh(jobs.rooms()).catch(warn), REFRESH_JOBS_MS);
-  return async () => clearInterval(timer);
+  const stop = store.keepFresh(() => jobs.rooms(), warn);
+  return async () => stop();
 }
 
 /**

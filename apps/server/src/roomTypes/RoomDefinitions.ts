@@ -4,8 +4,6 @@ import type { OwnedRecords } from '../cluster/OwnedRecords.js';
 
 /** A room's definition outlives its dead home this long: a room made anew within it is the same room. */
 export const ROOM_DEFINITION_TTL_MS = 5 * 60_000;
-/** How often the home says its rooms' definitions are still its own (well inside the TTL). */
-const REFRESH_MS = 60_000;
 
 /** What `POST /v1/rooms` and `PATCH /v1/rooms/:room` said of a room: its type and its own settings. */
 export const RoomDefinitionSchema = z.object({ type: RoomTypeNameSchema, settings: RoomSettingsSchema });
@@ -23,7 +21,7 @@ interface Log {
  */
 export class RoomDefinitions {
   #saving: Promise<void> = Promise.resolve();
-  readonly #timer: NodeJS.Timeout;
+  readonly #stopRefreshing: () => void;
 
   constructor(
     readonly records: OwnedRecords,
@@ -31,7 +29,7 @@ export class RoomDefinitions {
     rooms: () => string[],
     readonly log: Log,
   ) {
-    this.#timer = setInterval(() => void records.refresh(rooms()).catch((error: unknown) => this.#warn(error)), REFRESH_MS);
+    this.#stopRefreshing = records.keepFresh(rooms, (error) => this.#warn(error));
   }
 
   save(room: string, definition: RoomDefinition): void {
@@ -55,7 +53,7 @@ export class RoomDefinitions {
   }
 
   close(): void {
-    clearInterval(this.#timer);
+    this.#stopRefreshing();
   }
 
   #queue(write: () => Promise<void>): void {
