@@ -8,6 +8,8 @@
  * BENCH_PAGES=animated,static,grid picks the pages (all by default); BENCH_CAPTURES=x11grab,screencast
  * the web layout's captures (WEB_LAYOUT_CAPTURE), each on its own server, in that order (all by default);
  * BENCH_BASELINES=silence,page_audio the baselines after each page's web layout window (both by default).
+ * BENCH_ROUNDS=N repeats each page's web layout and baselines N times, alternating, and adds the means:
+ * one 20 s window of a still page varies by ±0.015 of a core from run to run, as much as the gap measured.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,7 +30,9 @@ import { saveResult } from './results.js';
 const env = process.env;
 const config = {
   quality: '360p' as const,
-  warmup_s: Number(env.BENCH_WARMUP_S ?? 8),
+  // 30 s: V8 is still optimizing the egress's code 10 s after a broadcast starts (perf: 0.0055 of a
+  // core in TurboFan's compile jobs then, 0.001 at 42 s), a start-up cost, not the steady one.
+  warmup_s: Number(env.BENCH_WARMUP_S ?? 30),
   window_s: Number(env.BENCH_WINDOW_S ?? 20),
   x264_preset: 'veryfast',
   pages: {
@@ -38,6 +42,7 @@ const config = {
   },
   publishers: 2,
   publisher_video: { width: 640, height: 360, fps: 30 },
+  rounds: Math.max(1, Number(env.BENCH_ROUNDS ?? 1)),
 };
 const PAGES = (env.BENCH_PAGES ?? Object.keys(config.pages).join(',')).split(',') as Array<keyof typeof config.pages>;
 const CAPTURES = (env.BENCH_CAPTURES ?? 'x11grab,screencast').split(',') as Capture[];
@@ -183,20 +188,41 @@ async function benchCapture(capture: Capture, pageOrigin: string, rtmp: RtmpLike
     for (const page of PAGES) {
       const name = `${capture}-${page}`;
       if (page !== 'grid') {
-        result[page] = await compare(`${pageOrigin}/${page}.html`, name, capture, server, rtmp);
+        result[page] = await inRounds(() => compare(`${pageOrigin}/${page}.html`, name, capture, server, rtmp));
         continue;
       }
       const room = server.sfu.room(ROOM);
       for (let i = 0; i < config.publishers; i++) {
         publishers.push(await SyntheticPublisher.start(room, { identity: `pub-${i + 1}`, name: `Publisher ${i + 1}`, video: config.publisher_video }));
       }
-      result[page] = await compare(undefined, name, capture, server, rtmp);
+      result[page] = await inRounds(() => compare(undefined, name, capture, server, rtmp));
     }
   } finally {
     await Promise.all(publishers.splice(0).map((p) => p.stop()));
     await server.close();
   }
   return result;
+}
+
+/** One comparison, or `config.rounds` of them with the mean cores of each variant and the ratios of the means. */
+async function inRounds(compareOnce: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  if (config.rounds === 1) return compareOnce();
+  const rounds: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < config.rounds; i++) rounds.push(await compareOnce());
+  const meanCores = (key: string): number | undefined => {
+    const cores = rounds.map((r) => (r[key] as { cores?: number } | undefined)?.cores).filter((c): c is number => typeof c === 'number');
+    return cores.length === rounds.length ? r3(cores.reduce((a, b) => a + b, 0) / cores.length) : undefined;
+  };
+  const web = meanCores('web_layout');
+  const mean: Record<string, number> = {};
+  if (web !== undefined) mean.web_layout = web;
+  for (const key of Object.values(BASELINE_KEY)) {
+    const baseline = meanCores(key);
+    if (baseline === undefined) continue;
+    mean[key] = baseline;
+    if (web !== undefined) mean[`web_layout_over_${key.replace('headless_browser_compositor', 'baseline')}`] = r3(web / baseline);
+  }
+  return { rounds, mean };
 }
 
 type TestServerLike = Awaited<ReturnType<typeof startTestServer>>;

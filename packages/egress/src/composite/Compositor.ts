@@ -90,13 +90,17 @@ export const WEB_PAGE_AUDIO_LAG_MS = 40;
 const TICK_MS = 10;
 /**
  * The tick while no picture is drawn (every encoder grabs a web layout's page itself): only sound
- * is due, and FFmpeg stamps it by sample count, so writing 40 ms of it at a time (two chunks)
- * changes no timestamp, only how often the tick runs and the encoder's audio pipe is written: 25
- * times a second instead of 100 and 50 (Node's share of a still page 0.065 -> 0.050 of a core).
- * The MediaClock keeps counting frames meanwhile, so pictures start again in step as soon as one
- * must be drawn; the tick is 10 ms again from then. See bench/README.md ("Web layout").
+ * is due, and FFmpeg stamps it by sample count, so writing 100 ms of it at a time (five chunks)
+ * changes no timestamp, only how often the tick runs and the encoder's audio pipe is written: 10
+ * times a second instead of 100 and 50. The encoder then writes its FLV in bursts (its muxer waits
+ * for the sound), so the FLV is read, and passed to the relays, less often too: Node's share of a
+ * still page 0.065 (10 ms) -> 0.050 (40 ms) -> 0.030-0.035 of a core (100 ms, with the fan-out's
+ * one write per read). It adds up to 100 ms to what the outputs see, which RTMP and a 333 ms LL-HLS
+ * part absorb; A/V sync is unchanged (bench:av-offset, web: +35 ms). The MediaClock keeps counting
+ * frames meanwhile, so pictures start again in step as soon as one must be drawn; the tick is 10 ms
+ * again from then. See bench/README.md ("Web layout").
  */
-export const AUDIO_ONLY_TICK_MS = 40;
+export const AUDIO_ONLY_TICK_MS = 100;
 
 /**
  * Mixes a room: follows its participants, decodes each shown track at its tile size, draws the

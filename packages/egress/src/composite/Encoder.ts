@@ -14,11 +14,19 @@ import { PIPE_SOURCE, type VideoSource } from './videoSource.js';
 const MAX_QUEUED_FRAMES = 30;
 /** A display encoder whose grab start was not read by then gets its sound anyway (see #alignAudioStart). */
 const AUDIO_START_FALLBACK_MS = 3000;
+/**
+ * The encoder's FLV is read into one reused buffer (a socket's `onread`, see readerSocketPair)
+ * rather than a stdout pipe's stream of fresh Buffers: it is read dozens of times a second for as
+ * long as the composite runs, and each stream read allocates and passes through Readable's
+ * machinery. 256 KiB holds more than a second of the top preset.
+ */
+const OUTPUT_READ_BYTES = 256 * 1024;
 
 /** Where an encoder's FLV goes, split into its file header and tags (an FlvFanout, or a splice in front of one). */
 export interface EncodedOutput {
   setHeader(header: Buffer): void;
-  push(tag: FlvTag): void;
+  /** The tags of one read of the encoder's output, in order. */
+  push(tags: readonly FlvTag[]): void;
 }
 
 /**
@@ -47,7 +55,6 @@ export class Encoder implements CompositeSink {
     this.#frameBytes = input.width * input.height * 1.5;
     this.#avSync = new AvSync(preset.fps);
     if (source.kind === 'display') this.#alignAudioStart(new AudioStartAligner());
-    ffmpeg.stdout.on('data', (chunk: Buffer) => this.#onOutput(chunk));
     void ffmpeg.exited.then(() => this.#onFirstOutput());
   }
 
@@ -56,11 +63,17 @@ export class Encoder implements CompositeSink {
    * `source`: a display it grabs them from itself instead of having them written to it.
    */
   static async start(preset: QualityPreset, output: EncodedOutput, x264?: X264Tuning, input: FrameSize = preset, source: VideoSource = PIPE_SOURCE): Promise<Encoder> {
+    // Output read before the Encoder exists (none is expected: it is built as soon as FFmpeg runs) waits, copied.
+    const early: Buffer[] = [];
+    let onOutput = (bytes: Buffer): void => void early.push(Buffer.from(bytes));
     const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset, x264, input, source), {
       env: source.kind === 'display' ? { XAUTHORITY: source.xauthority } : undefined,
-      pipes: { stdin: true, stdout: true, extraInputs: 1 },
+      pipes: { stdin: true, stdout: { bufferBytes: OUTPUT_READ_BYTES, onData: (bytes) => onOutput(bytes) }, extraInputs: 1 },
     });
-    return new Encoder(ffmpeg, preset, output, input, source);
+    const encoder = new Encoder(ffmpeg, preset, output, input, source);
+    onOutput = (bytes) => encoder.#onOutput(bytes);
+    for (const bytes of early) encoder.#onOutput(bytes);
+    return encoder;
   }
 
   /** Whether it takes the pictures written to it (it grabs its own from a display otherwise). */
@@ -142,13 +155,12 @@ export class Encoder implements CompositeSink {
       void this.ffmpeg.stop(500);
       return;
     }
-    for (const tag of tags) {
-      if (this.#firstTagAt === undefined) {
-        this.#firstTagAt = performance.now();
-        this.#onFirstOutput();
-        this.output.setHeader(this.#reader.header!);
-      }
-      this.output.push(tag);
+    if (tags.length === 0) return;
+    if (this.#firstTagAt === undefined) {
+      this.#firstTagAt = performance.now();
+      this.#onFirstOutput();
+      this.output.setHeader(this.#reader.header!);
     }
+    this.output.push(tags);
   }
 }

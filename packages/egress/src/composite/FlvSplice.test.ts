@@ -35,8 +35,8 @@ class Collector {
   setHeader(header: Buffer): void {
     this.headers.push(header);
   }
-  push(tag: FlvTag): void {
-    this.tags.push(tag);
+  push(tags: readonly FlvTag[]): void {
+    this.tags.push(...tags);
   }
 }
 
@@ -46,7 +46,7 @@ describe('FlvSplice', () => {
     const splice = new FlvSplice(out, () => 0);
     splice.nextRun();
     splice.setHeader(HEADER);
-    for (const tag of run()) splice.push(tag);
+    splice.push(run());
     expect(out.headers).toEqual([HEADER]);
     expect(out.tags.map((t) => [t.type, t.timestampMs])).toEqual([['script', 0], ['video', 0], ['video', 0], ['audio', 10], ['video', 33]]);
   });
@@ -57,11 +57,11 @@ describe('FlvSplice', () => {
     const splice = new FlvSplice(out, () => now);
     splice.nextRun();
     splice.setHeader(HEADER);
-    for (const tag of run()) splice.push(tag);
+    splice.push(run());
     now = 700; // the encoder died and a new one started
     splice.nextRun();
     splice.setHeader(HEADER);
-    for (const tag of run()) splice.push(tag);
+    splice.push(run());
     expect(out.headers).toHaveLength(1);
     const second = out.tags.slice(5);
     expect(second.map((t) => [t.type, t.sequenceHeader, t.timestampMs])).toEqual([
@@ -80,10 +80,10 @@ describe('FlvSplice', () => {
     let now = 0;
     const splice = new FlvSplice(out, () => now);
     splice.nextRun();
-    splice.push({ type: 'video', timestampMs: 0x00fffff0, keyframe: true, sequenceHeader: false, bytes: rawTag(9, 0x00fffff0, [0x17, 1]) });
+    splice.push([{ type: 'video', timestampMs: 0x00fffff0, keyframe: true, sequenceHeader: false, bytes: rawTag(9, 0x00fffff0, [0x17, 1]) }]);
     now = 100;
     splice.nextRun();
-    splice.push({ type: 'video', timestampMs: 0, keyframe: true, sequenceHeader: false, bytes: rawTag(9, 0, [0x17, 1]) });
+    splice.push([{ type: 'video', timestampMs: 0, keyframe: true, sequenceHeader: false, bytes: rawTag(9, 0, [0x17, 1]) }]);
     const [tag] = new FlvTagReader().push(Buffer.concat([HEADER, out.tags[1]!.bytes]));
     expect(tag!.timestampMs).toBe(0x00fffff0 + 100);
   });

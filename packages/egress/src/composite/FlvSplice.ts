@@ -40,8 +40,17 @@ export class FlvSplice implements EncodedOutput {
     this.out.setHeader(header);
   }
 
-  push(tag: FlvTag): void {
-    if (this.#runs > 1 && tag.type === 'script') return;
+  push(tags: readonly FlvTag[]): void {
+    const out: FlvTag[] = [];
+    for (const tag of tags) {
+      const spliced = this.#splice(tag);
+      if (spliced) out.push(spliced);
+    }
+    if (out.length > 0) this.out.push(out);
+  }
+
+  #splice(tag: FlvTag): FlvTag | undefined {
+    if (this.#runs > 1 && tag.type === 'script') return undefined;
     if (this.#anchor) {
       this.#anchor = false;
       const resumeAt = this.#lastOut === undefined ? tag.timestampMs : this.#lastOut + Math.max(1, Math.round(this.now() - this.#lastOutAt));
@@ -51,7 +60,7 @@ export class FlvSplice implements EncodedOutput {
     if (timestampMs !== tag.timestampMs) writeTimestamp(tag.bytes, timestampMs);
     this.#lastOut = Math.max(this.#lastOut ?? 0, timestampMs);
     this.#lastOutAt = this.now();
-    this.out.push(timestampMs === tag.timestampMs ? tag : { ...tag, timestampMs });
+    return timestampMs === tag.timestampMs ? tag : { ...tag, timestampMs };
   }
 }
 

@@ -31,8 +31,8 @@ export class OutputGate implements EncodedOutput {
     if (this.#pass()) this.out.setHeader(header);
   }
 
-  push(tag: FlvTag): void {
-    if (this.#pass()) this.out.push(tag);
+  push(tags: readonly FlvTag[]): void {
+    if (this.#pass()) this.out.push(tags);
   }
 
   #pass(): boolean {

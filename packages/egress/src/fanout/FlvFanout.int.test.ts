@@ -49,7 +49,7 @@ describe('FLV fan-out (real FFmpeg output)', () => {
     const secondKeyframe = tags.findIndex((t, i) => t.keyframe && i > tags.findIndex((k) => k.keyframe));
     tags.forEach((tag, i) => {
       if (i === secondKeyframe - 2) fanout.add({ write: (b) => late.push(b) > 0 });
-      fanout.push(tag);
+      fanout.push([tag]);
     });
     const lateFlv = Buffer.concat(late);
     const lateTags = new FlvTagReader().push(lateFlv);
@@ -62,5 +62,23 @@ describe('FLV fan-out (real FFmpeg output)', () => {
     };
     expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(Buffer.concat(early).length).toBeGreaterThan(lateFlv.length);
+  });
+
+  it('hands each push (one read of the encoder) to a listener as one write, in order', () => {
+    const reader = new FlvTagReader();
+    const tags = reader.push(flv);
+    const fanout = new FlvFanout();
+    fanout.setHeader(reader.header!);
+    const writes: Buffer[] = [];
+    fanout.add({ write: (b) => writes.push(b) > 0 });
+    const firstKeyframe = tags.findIndex((t) => t.keyframe);
+    const batches = [tags.slice(0, firstKeyframe + 3), tags.slice(firstKeyframe + 3, firstKeyframe + 9), tags.slice(firstKeyframe + 9)];
+    for (const batch of batches) fanout.push(batch);
+    expect(writes).toHaveLength(3);
+    // The first write starts at the keyframe, with the header and codec configuration before it.
+    const replayed = new FlvTagReader().push(Buffer.concat(writes));
+    expect(replayed.slice(0, 3).map((t) => t.type)).toEqual(['script', 'video', 'audio']);
+    const fromKeyframe = tags.slice(firstKeyframe).map((t) => t.bytes);
+    expect(replayed.slice(3).map((t) => t.bytes)).toEqual(fromKeyframe);
   });
 });

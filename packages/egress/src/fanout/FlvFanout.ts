@@ -8,12 +8,16 @@ export interface FlvSink {
 interface Listener {
   sink: FlvSink;
   started: boolean;
+  /** What it gets of the tags being pushed, written as one piece at the end of the push. */
+  queued: Buffer[];
 }
 
 /**
  * Hands one encoded FLV stream to many destinations. A destination that joins late gets the
  * header, metadata and codec configuration, then the stream from the next keyframe: nothing is
- * re-encoded, and nobody else notices.
+ * re-encoded, and nobody else notices. Each push (the tags of one encoder read) reaches a listener
+ * as one write: every write wakes the FFmpeg behind it, and on a small machine those wake-ups are
+ * most of what a relay costs (bench/README.md, "Web layout").
  */
 export class FlvFanout {
   #header: Buffer | undefined;
@@ -26,7 +30,7 @@ export class FlvFanout {
   }
 
   add(sink: FlvSink): () => void {
-    const listener: Listener = { sink, started: false };
+    const listener: Listener = { sink, started: false, queued: [] };
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
@@ -35,15 +39,25 @@ export class FlvFanout {
     return this.#listeners.size;
   }
 
-  push(tag: FlvTag): void {
+  push(tags: readonly FlvTag[]): void {
+    for (const tag of tags) this.#queue(tag);
+    for (const listener of this.#listeners) {
+      const { queued } = listener;
+      if (queued.length === 0) continue;
+      listener.queued = [];
+      listener.sink.write(queued.length === 1 ? queued[0]! : Buffer.concat(queued));
+    }
+  }
+
+  #queue(tag: FlvTag): void {
     this.#remember(tag);
     if (tag.sequenceHeader || tag.type === 'script') {
-      for (const l of this.#listeners) if (l.started) l.sink.write(tag.bytes);
+      for (const l of this.#listeners) if (l.started) l.queued.push(tag.bytes);
       return;
     }
     for (const listener of this.#listeners) {
       if (!listener.started && tag.keyframe) this.#start(listener);
-      if (listener.started) listener.sink.write(tag.bytes);
+      if (listener.started) listener.queued.push(tag.bytes);
     }
   }
 
@@ -55,11 +69,11 @@ export class FlvFanout {
   #start(listener: Listener): void {
     if (!this.#header) return;
     listener.started = true;
-    listener.sink.write(this.#header);
-    if (this.#metadata) listener.sink.write(this.#metadata);
+    listener.queued.push(this.#header);
+    if (this.#metadata) listener.queued.push(this.#metadata);
     for (const kind of ['video', 'audio'] as const) {
       const sequenceHeader = this.#sequenceHeaders.get(kind);
-      if (sequenceHeader) listener.sink.write(sequenceHeader);
+      if (sequenceHeader) listener.queued.push(sequenceHeader);
     }
   }
 }

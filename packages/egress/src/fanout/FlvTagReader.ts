@@ -27,6 +27,7 @@ export class FlvTagReader {
     return this.#header;
   }
 
+  /** `chunk` is only read during the call (every tag is a copy), so a reused read buffer is fine. */
   push(chunk: Buffer): FlvTag[] {
     this.#pending = this.#pending.length ? Buffer.concat([this.#pending, chunk]) : chunk;
     if (!this.#header) {
@@ -41,6 +42,8 @@ export class FlvTagReader {
       tags.push(tag);
       tag = this.#next();
     }
+    // The chunk may be a read buffer that is reused for the next read: keep a copy of what is left.
+    if (this.#pending.length > 0 && this.#pending.buffer === chunk.buffer) this.#pending = Buffer.from(this.#pending);
     return tags;
   }
 

@@ -37,7 +37,7 @@ async function startFeed(fanout = new FlvFanout()): Promise<{ fanout: FlvFanout;
   source.stdout.on('data', (chunk: Buffer) => {
     const tags = reader.push(chunk);
     if (reader.header) fanout.setHeader(reader.header);
-    for (const tag of tags) fanout.push(tag);
+    fanout.push(tags);
   });
   return { fanout, source };
 }
