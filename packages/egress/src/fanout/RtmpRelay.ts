@@ -5,6 +5,7 @@ import type { DestinationPolicy, EgressLog } from '../destinations/DestinationPo
 import { unlinkedFileWith } from '../destinations/optionsFile.js';
 import { RELAY_FAILURES, type RelayFailure, relayFailureOf } from '../destinations/relayFailure.js';
 import { type FfmpegExit, FfmpegProcess } from '../ffmpeg/FfmpegProcess.js';
+import { CoalescingWriter } from './CoalescingWriter.js';
 import type { FlvFanout } from './FlvFanout.js';
 
 export interface RtmpRelayOptions {
@@ -40,6 +41,12 @@ export interface RtmpRelayEvents extends Record<string, unknown[]> {
 /** Who stops a destination when nobody asked: the room closed, the server stopped, the composite ended. */
 export const SYSTEM_ACTOR: LiveStreamActor = { type: 'system', identity: null };
 
+/**
+ * The relay's input is written at most this often (CoalescingWriter): one write per burst of the
+ * encoder's output instead of one per read, each of which wakes the relay's FFmpeg.
+ */
+export const RELAY_WRITE_WINDOW_MS = 25;
+
 /** A connection that stayed up this long resets the attempt counter. */
 const HEALTHY_AFTER_MS = 30_000;
 
@@ -56,6 +63,7 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
   #retries = 0;
   #everLive = false;
   #ffmpeg: FfmpegProcess | undefined;
+  #writer: CoalescingWriter | undefined;
   #unsubscribe: (() => void) | undefined;
   #retryTimer: NodeJS.Timeout | undefined;
   #stopping = false;
@@ -109,6 +117,8 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     }
     clearTimeout(this.#retryTimer);
     this.#unsubscribe?.();
+    // The last bytes reach the destination before FFmpeg's input ends.
+    this.#writer?.flush();
     await this.#ffmpeg?.finish(1500);
     if (this.#status !== 'failed') this.#set('stopped', 'stopped');
   }
@@ -138,15 +148,18 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
     this.#ffmpeg = ffmpeg;
     if (this.#stopping) return void (await ffmpeg.stop());
     let stalled = false;
+    const writer = new CoalescingWriter(ffmpeg.stdin, RELAY_WRITE_WINDOW_MS);
+    this.#writer = writer;
     this.#unsubscribe = this.fanout.add({
       write: (bytes) => {
-        if (ffmpeg.stdin.writableLength > this.options.stallBytes) {
+        if (writer.pendingBytes > this.options.stallBytes) {
           // The destination stopped reading: drop it and reconnect instead of buffering forever.
           stalled = true;
           void ffmpeg.stop(500); // never rejects; the exit handler reports it
           return false;
         }
-        return ffmpeg.stdin.write(bytes);
+        writer.write(bytes);
+        return true;
       },
     });
     ffmpeg.stdout.setEncoding('utf8').on('data', (text: string) => {
@@ -178,6 +191,8 @@ export class RtmpRelay extends TypedEmitter<RtmpRelayEvents> {
   #onExit(exit: FfmpegExit, stalled: boolean): void {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#writer?.discard();
+    this.#writer = undefined;
     if (this.#stopping) return;
     if (this.#status === 'live' && Date.now() - this.#liveSince > HEALTHY_AFTER_MS) this.#retries = 0;
     const how = exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.code}`;
