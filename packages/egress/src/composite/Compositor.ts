@@ -94,8 +94,8 @@ const TICK_MS = 10;
  * changes no timestamp, only how often the tick runs and the encoder's audio pipe is written: 10
  * times a second instead of 100 and 50. The encoder then writes its FLV in bursts (its muxer waits
  * for the sound), so the FLV is read, and passed to the relays, less often too: Node's share of a
- * still page 0.065 (10 ms) -> 0.050 (40 ms) -> 0.030-0.035 of a core (100 ms, with the fan-out's
- * one write per read). It adds up to 100 ms to what the outputs see, which RTMP and a 333 ms LL-HLS
+ * still page 0.065 (10 ms) -> 0.050 (40 ms) -> 0.019-0.029 of a core (100 ms, with the fan-out's
+ * one write per read and the relays' 25 ms window). It adds up to 100 ms to what the outputs see, which RTMP and a 333 ms LL-HLS
  * part absorb; A/V sync is unchanged (bench:av-offset, web: +35 ms). The MediaClock keeps counting
  * frames meanwhile, so pictures start again in step as soon as one must be drawn; the tick is 10 ms
  * again from then. See bench/README.md ("Web layout").
