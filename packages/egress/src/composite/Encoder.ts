@@ -65,7 +65,9 @@ export class Encoder implements CompositeSink {
   static async start(preset: QualityPreset, output: EncodedOutput, x264?: X264Tuning, input: FrameSize = preset, source: VideoSource = PIPE_SOURCE): Promise<Encoder> {
     // Output read before the Encoder exists (none is expected: it is built as soon as FFmpeg runs) waits, copied.
     const early: Buffer[] = [];
-    let onOutput = (bytes: Buffer): void => void early.push(Buffer.from(bytes));
+    let onOutput = (bytes: Buffer): void => {
+      early.push(Buffer.from(bytes));
+    };
     const ffmpeg = await FfmpegProcess.spawn(encoderArgs(preset, x264, input, source), {
       env: source.kind === 'display' ? { XAUTHORITY: source.xauthority } : undefined,
       pipes: { stdin: true, stdout: { bufferBytes: OUTPUT_READ_BYTES, onData: (bytes) => onOutput(bytes) }, extraInputs: 1 },
